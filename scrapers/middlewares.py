@@ -1,0 +1,67 @@
+"""Retries that back off: honour ``Retry-After`` on 429/503 and wait longer after each try."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.utils.response import response_status_message
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: bytes | str | None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date), if any."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry middleware, with an exponential wait (or the server's ``Retry-After``).
+
+    ``RETRY_BACKOFF_BASE`` seconds doubles with each try, capped by ``RETRY_BACKOFF_MAX``; a
+    ``Retry-After`` longer than the cap gives up on the request rather than stall the night.
+    """
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    async def process_response(self, request: Request, response: Response) -> Any:  # type: ignore[override]
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        tries = request.meta.get("retry_times", 0)
+        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if wait is not None and wait > self.backoff_max:
+            logger.warning("%s asks to retry after %.0fs, more than the cap; giving up", request.url, wait)
+            return response
+        if wait is None:
+            wait = min(self.backoff_base * (2**tries), self.backoff_max)
+        retried = self._retry(request, response_status_message(response.status))
+        if retried is None:
+            return response
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return retried

@@ -1,0 +1,1 @@
+"""Item pipelines: validate, normalise, land. They never write to DuckDB."""

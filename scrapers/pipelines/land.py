@@ -1,0 +1,152 @@
+"""Write every posting of a spider run to one append-only landing file, then a run manifest.
+
+The landing file is written as ``<run>.jsonl.part`` and renamed to ``<run>.jsonl`` only when the
+spider closes; the manifest ``<run>.run.json`` (requests, postings, errors, status) is written
+last. The loader only picks up runs that have a manifest, so a crawl killed mid-run leaves a
+``.part`` file that is never half-loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import uuid
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import signals
+
+from scrapers.items import JobPostingItem
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_SUFFIX = ".run.json"
+
+
+def utc_now() -> str:
+    """The current time in UTC as ISO 8601 text."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def new_crawl_run_id(source_slug: str) -> str:
+    """A sortable, unique id for one spider run of one source."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{stamp}-{source_slug}-{uuid.uuid4().hex[:8]}"
+
+
+def run_status(postings: int, errors: int, finish_reason: str) -> str:
+    """How a run ended: succeeded, partial, empty or failed.
+
+    Only a ``succeeded`` run may close postings it did not see; ``empty`` (no postings and no
+    error) and ``partial`` runs close nothing, and ``failed`` runs add nothing.
+    """
+    if postings == 0:
+        return "failed" if errors or finish_reason != "finished" else "empty"
+    if errors or finish_reason != "finished":
+        return "partial"
+    return "succeeded"
+
+
+def write_json_atomically(path: Path, document: dict[str, Any]) -> None:
+    """Write a small JSON document so that readers see all of it or none of it."""
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("w", encoding="utf-8") as handle:
+        json.dump(document, handle, ensure_ascii=False, indent=2)
+        handle.flush()
+        os.fsync(handle.fileno())
+    temporary.replace(path)
+
+
+class LandJobPostingPipeline:
+    """Append each posting, stamped with the run id, fetch time and content hash."""
+
+    def __init__(self, crawler: Crawler, landing_dir: Path) -> None:
+        self.crawler = crawler
+        self.landing_dir = landing_dir
+        self.handle: Any = None
+        self.postings = 0
+        self.started_at = utc_now()
+        self.crawl_run_id = ""
+        self.part_path = Path()
+        self.final_path = Path()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        landing_dir = Path(crawler.settings.get("POSTINGS_LANDING_DIR", "data/landing"))
+        pipeline = cls(crawler, landing_dir)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in spider.source_key)
+        self.crawl_run_id = getattr(spider, "crawl_run_id", None) or new_crawl_run_id(slug)
+        spider.crawl_run_id = self.crawl_run_id
+        directory = self.landing_dir / spider.name / slug
+        directory.mkdir(parents=True, exist_ok=True)
+        self.final_path = directory / f"{self.crawl_run_id}.jsonl"
+        self.part_path = directory / f"{self.crawl_run_id}.jsonl.part"
+        self.handle = self.part_path.open("w", encoding="utf-8")
+        self.started_at = utc_now()
+
+    def process_item(self, item: JobPostingItem) -> JobPostingItem:
+        item.crawl_run_id = self.crawl_run_id
+        item.fetched_at = utc_now()
+        item.content_hash = hashlib.sha256(item.payload.encode("utf-8", "surrogatepass")).hexdigest()
+        record = asdict(item)
+        try:
+            line = json.dumps(record, ensure_ascii=False)
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: keep them, escaped, rather than lose the record
+            line = json.dumps(record, ensure_ascii=True)
+        self.handle.write(line + "\n")
+        self.postings += 1
+        return item
+
+    def close_spider(self) -> None:
+        if self.handle is not None:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            self.handle = None
+            self.part_path.replace(self.final_path)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Write the run manifest once the landing file is complete."""
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        errors = int(stats.get("postings/errors", 0)) + sum(
+            int(value) for key, value in stats.items() if key.startswith("spider_exceptions/")
+        )
+        counters = {key: value for key, value in stats.items()
+                    if key.startswith(("postings/", "spider_exceptions/", "retry/"))}
+        messages = list(getattr(spider, "error_messages", []))
+        if any(key.startswith("spider_exceptions/") for key in counters):
+            messages.append(f"{spider.source_key}: uncaught exceptions in callbacks: "
+                            + ", ".join(k for k in counters if k.startswith("spider_exceptions/")))
+        manifest = {
+            "crawl_run_id": self.crawl_run_id,
+            "source_key": spider.source_key,
+            "source_kind": spider.name,
+            "started_at": self.started_at,
+            "finished_at": utc_now(),
+            "finish_reason": reason,
+            "status": run_status(self.postings, errors, reason),
+            "requests": int(stats.get("downloader/request_count", 0)),
+            "responses": int(stats.get("downloader/response_count", 0)),
+            "postings": self.postings,
+            "errors": errors,
+            "error_summary": "\n".join(messages) or None,
+            "landing_file": self.final_path.name,
+            "counters": counters,
+        }
+        write_json_atomically(self.final_path.with_name(self.crawl_run_id + MANIFEST_SUFFIX), manifest)
+        logger.info("%s: run %s %s with %d postings, %d errors", spider.source_key,
+                    self.crawl_run_id, manifest["status"], self.postings, errors)

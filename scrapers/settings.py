@@ -1,0 +1,56 @@
+"""Scrapy settings for every spider; per-source politeness is applied by ``scrapers.runner``.
+
+Values that differ between machines come from ``warehouse.config`` (``POSTINGS_*`` environment
+variables), never from edits to this file.
+"""
+
+from __future__ import annotations
+
+from warehouse.config import get_settings
+
+_settings = get_settings()
+
+BOT_NAME = "postings"
+SPIDER_MODULES = ["scrapers.spiders"]
+NEWSPIDER_MODULE = "scrapers.spiders"
+
+# Politeness: identify ourselves with a contact URL, obey robots.txt, few requests per host.
+USER_AGENT = _settings.effective_user_agent
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = _settings.concurrency_per_host
+DOWNLOAD_DELAY = _settings.download_delay
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = max(_settings.download_delay, 0.5)
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = _settings.download_timeout
+# Retries with backoff on 429 and 5xx (Scrapy's retry middleware; backoff via AutoThrottle and
+# the delay), then the request's errback counts the failure against the source.
+RETRY_ENABLED = True
+RETRY_TIMES = _settings.retry_times
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 60.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapers.middlewares.BackoffRetryMiddleware": 550,
+}
+# A bound on requests per source run; a run that hits it ends as `partial`.
+CLOSESPIDER_PAGECOUNT = _settings.max_requests_per_source
+# Items are small and parsed in one go; the default of 100 in flight only costs CPU here.
+CONCURRENT_ITEMS = 1
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+
+ITEM_PIPELINES = {
+    "scrapers.pipelines.validate.ValidateJobPostingPipeline": 100,
+    "scrapers.pipelines.normalize.NormalizeJobPostingPipeline": 200,
+    "scrapers.pipelines.land.LandJobPostingPipeline": 300,
+}
+POSTINGS_LANDING_DIR = str(_settings.landing_dir)
+
+LOG_LEVEL = _settings.log_level
+LOGSTATS_INTERVAL = 15.0

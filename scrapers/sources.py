@@ -1,0 +1,115 @@
+"""Sources as configuration: read a ``sources.yml`` file into validated source entries.
+
+Each entry names a ``kind`` (the spider that knows the source's format) and that kind's own keys,
+for example ``{kind: greenhouse, board: anthropic}``. Every kind accepts ``api_base`` (or ``url``)
+to point the same spider at another host, and ``delay`` / ``concurrency`` to override politeness
+for that source's host.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+COMMON_KEYS = frozenset({"kind", "name", "api_base", "url", "delay", "concurrency", "max_requests",
+                         "enabled", "company"})
+
+
+class SourceConfigError(ValueError):
+    """A sources file or one of its entries is not valid; the message names the entry."""
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One validated entry of a sources file."""
+
+    kind: str
+    key: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def delay(self) -> float | None:
+        """Seconds between requests to this source's host, when the entry overrides it."""
+        value = self.options.get("delay")
+        return None if value is None else float(value)
+
+    @property
+    def concurrency(self) -> int | None:
+        """Requests in flight to this source's host, when the entry overrides it."""
+        value = self.options.get("concurrency")
+        return None if value is None else int(value)
+
+    @property
+    def slug(self) -> str:
+        """The key made safe for file names."""
+        return re.sub(r"[^A-Za-z0-9_.-]+", "_", self.key).strip("_")
+
+
+def _spider_classes() -> dict[str, Any]:
+    from scrapers.spiders import SPIDERS
+
+    return SPIDERS
+
+
+def parse_entry(raw: Any, position: int, substitutions: dict[str, str] | None = None) -> SourceEntry:
+    """Validate one raw entry (a mapping) against the spider of its kind."""
+    if not isinstance(raw, dict):
+        raise SourceConfigError(f"source #{position}: expected a mapping, got {raw!r}")
+    options = dict(raw)
+    for name, value in list(options.items()):
+        if isinstance(value, str) and substitutions:
+            for placeholder, replacement in substitutions.items():
+                value = value.replace("{" + placeholder + "}", replacement)
+            options[name] = value
+    kind = options.get("kind")
+    spiders = _spider_classes()
+    if kind not in spiders:
+        known = ", ".join(sorted(spiders))
+        raise SourceConfigError(f"source #{position} ({raw!r}): unknown kind {kind!r}; known: {known}")
+    spider_cls = spiders[kind]
+    try:
+        key = spider_cls.validate_options(options)
+    except (KeyError, ValueError, TypeError) as error:
+        raise SourceConfigError(f"source #{position} ({kind}): {error}") from error
+    for number_key in ("delay", "concurrency", "max_requests"):
+        if number_key in options:
+            try:
+                value = float(options[number_key])
+            except (TypeError, ValueError):
+                raise SourceConfigError(
+                    f"source #{position} ({key}): {number_key} must be a number"
+                ) from None
+            if value < 0 or (number_key != "delay" and value < 1):
+                raise SourceConfigError(f"source #{position} ({key}): {number_key} out of range")
+    if options.get("name"):
+        key = f"{kind}:{options['name']}"
+    return SourceEntry(kind=kind, key=key, options=options)
+
+
+def load_sources(path: Path, substitutions: dict[str, str] | None = None) -> list[SourceEntry]:
+    """Read and validate a sources file; entries with ``enabled: false`` are left out."""
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourceConfigError(f"sources file not found: {path}") from None
+    except yaml.YAMLError as error:
+        raise SourceConfigError(f"{path}: not valid YAML: {error}") from error
+    if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
+        raise SourceConfigError(f"{path}: expected a top-level 'sources:' list")
+    entries: list[SourceEntry] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(document["sources"], start=1):
+        if isinstance(raw, dict) and raw.get("enabled") is False:
+            continue
+        entry = parse_entry(raw, position, substitutions)
+        if entry.key in seen:
+            raise SourceConfigError(
+                f"{path}: source #{position}: {entry.key} is listed twice (give one a `name`)"
+            )
+        seen.add(entry.key)
+        entries.append(entry)
+    return entries

@@ -1,0 +1,1 @@
+"""The warehouse side of postings: configuration, the `postings` command, landing and loading."""

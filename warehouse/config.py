@@ -1,0 +1,65 @@
+"""The one place that reads the environment.
+
+Every knob the pipeline has is a field of :class:`Settings`, read from ``POSTINGS_<FIELD>``
+environment variables (or a ``.env`` file); command-line options override them by exporting the
+same variables before anything else runs, so child processes (the crawler, dbt) see the same
+values.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class Settings(BaseSettings):
+    """Every setting of the pipeline; defaults suit a local checkout."""
+
+    model_config = SettingsConfigDict(env_prefix="POSTINGS_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    db: Path = Path("data/warehouse.duckdb")
+    sources: Path = PROJECT_ROOT / "sources.yml"
+    dbt_project_dir: Path = PROJECT_ROOT / "dbt_project"
+    log_level: str = "INFO"
+    contact_url: str = "https://github.com/postings-warehouse/postings"
+    user_agent: str = ""
+    # Politeness defaults, overridable per source entry with `delay` and `concurrency`.
+    download_delay: float = 1.0
+    concurrency_per_host: int = 2
+    download_timeout: float = 30.0
+    retry_times: int = 3
+    max_requests_per_source: int = 5000
+    # How many sources are crawled at the same time (each source is one Scrapy crawler).
+    parallel_sources: int = 8
+    # Credentials for keyed sources; never logged, never landed.
+    usajobs_api_key: SecretStr | None = None
+    usajobs_email: str | None = None
+    adzuna_app_id: SecretStr | None = None
+    adzuna_app_key: SecretStr | None = None
+
+    @property
+    def landing_dir(self) -> Path:
+        """Where every crawl run writes its landing file and run manifest."""
+        return self.data_dir / "landing"
+
+    @property
+    def effective_user_agent(self) -> str:
+        """An identifying user agent with a contact URL, as polite crawlers send."""
+        return self.user_agent or f"postings-research-bot/0.1 (+{self.contact_url})"
+
+    def absolute_db(self) -> Path:
+        """The DuckDB path made absolute, as dbt resolves relative paths against its cwd."""
+        return self.db.expanduser().resolve()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings (cached; tests call ``get_settings.cache_clear()``)."""
+    return Settings()

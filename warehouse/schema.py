@@ -1,0 +1,90 @@
+"""The raw schema, declared once in SQLAlchemy Core: the loader is its only writer.
+
+``raw.posting_versions`` keeps one row per distinct payload of a posting (by content hash), so a
+posting seen unchanged night after night is stored once; ``raw.sightings`` keeps one light row
+per posting and crawl run, from which dbt derives first/last seen and whether a posting is still
+open; ``raw.crawl_runs`` records every run of every source, failed ones included, and doubles as
+the register of loaded landing files.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+)
+
+SCHEMA = "raw"
+metadata = MetaData(schema=SCHEMA)
+
+crawl_runs = Table(
+    "crawl_runs", metadata,
+    Column("crawl_run_id", String, primary_key=True),
+    Column("source_key", String, nullable=False, comment="kind:identity, e.g. greenhouse:anthropic"),
+    Column("source_kind", String, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("finish_reason", String),
+    Column("status", String, nullable=False, comment="succeeded / partial / empty / failed"),
+    Column("requests", Integer, nullable=False),
+    Column("postings", Integer, nullable=False),
+    Column("errors", Integer, nullable=False),
+    Column("error_summary", Text),
+    Column("counters", JSON),
+    Column("_source_file", String),
+    Column("_loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+posting_versions = Table(
+    "posting_versions", metadata,
+    Column("source_key", String, primary_key=True),
+    Column("source_posting_id", String, primary_key=True),
+    Column("content_hash", String, primary_key=True, comment="sha256 of the payload text"),
+    Column("source_kind", String, nullable=False),
+    Column("first_crawl_run_id", String, nullable=False),
+    Column("first_fetched_at", DateTime(timezone=True), nullable=False),
+    Column("url", Text),
+    Column("title", Text),
+    Column("company_name", Text),
+    Column("location", Text),
+    Column("remote", Text),
+    Column("department", Text),
+    Column("employment_type", Text),
+    Column("posted_at", Text, comment="as published; typed in staging"),
+    Column("description", Text, comment="as published (HTML, escaped HTML or text)"),
+    Column("description_format", String),
+    Column("description_text", Text),
+    Column("payload", Text, nullable=False, comment="the record exactly as the source sent it"),
+    Column("payload_format", String, nullable=False),
+    Column("_source_file", String, nullable=False),
+    Column("_loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+sightings = Table(
+    "sightings", metadata,
+    Column("crawl_run_id", String, primary_key=True),
+    Column("source_key", String, primary_key=True),
+    Column("source_posting_id", String, primary_key=True),
+    Column("content_hash", String, nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def create_raw_schema(database_path: str) -> None:
+    """Create the raw schema and its tables if they are missing (through duckdb-engine)."""
+    from sqlalchemy import text
+
+    engine = create_engine(f"duckdb:///{database_path}")
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f"create schema if not exists {SCHEMA}"))
+            metadata.create_all(connection)
+    finally:
+        engine.dispose()
