@@ -211,8 +211,8 @@ def load_run(connection: duckdb.DuckDBPyConnection, manifest_path: Path,
         landing_path is not None and landing_path.exists() and landing_path.stat().st_size > 0
     )
     if int(manifest.get("postings") or 0) > 0 and not has_postings:
-        raise LoadError(f"{manifest_path}: run {run_id} reports postings but "
-                        f"its landing file {landing_name} is missing or empty")
+        raise LoadError(f"{manifest['source_key']}: run {run_id} reports postings but its "
+                        f"landing file {landing_name} is missing or empty ({manifest_path.parent})")
     loaded_at = datetime.now(UTC)
     source_file = str(landing_path.name if landing_path else manifest_path.name)
     hook = before_commit or (lambda step: None)
@@ -277,7 +277,13 @@ def load(database: Path, landing_dir: Path, manifests: Iterable[Path] | None = N
                 outcome = load_run(connection, path)
             except LoadError as error:
                 logger.error("%s", error)
-                outcome = RunLoad(path.name.removesuffix(MANIFEST_SUFFIX), "?", "?", error=str(error))
+                try:
+                    manifest = read_manifest(path)
+                    key, status = manifest["source_key"], manifest["status"]
+                except LoadError:
+                    key, status = "?", "?"
+                outcome = RunLoad(path.name.removesuffix(MANIFEST_SUFFIX), key, status,
+                                  error=str(error))
             report.runs.append(outcome)
             if progress:
                 progress(position, len(paths), outcome)

@@ -1,0 +1,45 @@
+.DEFAULT_GOAL := help
+
+# A virtual environment in .venv, created and installed on first use (Python 3.11 and pip only).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+POSTINGS := $(BIN)/postings
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP)  ## Create .venv and install the project with its dev tools
+
+.PHONY: demo
+demo: $(STAMP)  ## Run the whole main job on the bundled recording into data/warehouse.duckdb
+	$(POSTINGS) demo
+
+.PHONY: test
+test: $(STAMP)  ## Run every test (offline)
+	$(BIN)/pytest
+
+.PHONY: nightly
+nightly: $(STAMP)  ## Crawl the real boards of sources.yml, load, and build the marts
+	$(POSTINGS) nightly
+
+.PHONY: docs
+docs: $(STAMP)  ## Generate and serve the dbt docs on 127.0.0.1
+	$(POSTINGS) docs
+
+.PHONY: lint
+lint: $(STAMP)  ## Check style without changing files
+	$(BIN)/ruff check scrapers warehouse tests bench
+
+.PHONY: clean
+clean:  ## Remove the warehouse, landing files and dbt artefacts (keeps .venv)
+	rm -rf data dbt_project/target dbt_project/logs
+
+.PHONY: help
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'

@@ -1,0 +1,256 @@
+"""The ``postings`` command: crawl, load, transform, nightly, demo, docs.
+
+Global options ``--db`` and ``--data-dir`` are exported as ``POSTINGS_DB`` and
+``POSTINGS_DATA_DIR`` before anything reads the settings, so the crawler child process and dbt
+see the same values. Every run that crawls or loads ends with a per-source summary.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from warehouse.config import Settings, get_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Scrape public job postings into DuckDB and build the marts with dbt.")
+logger = logging.getLogger(__name__)
+
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option("--sources", "-s", help="Sources file (YAML); default: sources.yml of the repo."),
+]
+
+
+def setup_logging(level: int | str) -> None:
+    """One root handler with the level set on the handler (Scrapy sets its logger to DEBUG)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
+                                           "%H:%M:%S"))
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+@app.callback()
+def main(
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (env POSTINGS_DB, "
+                                            "default data/warehouse.duckdb).")] = None,
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Landing files and data "
+                                                  "(env POSTINGS_DATA_DIR, default data/).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at DEBUG level.")] = False,
+) -> None:
+    """Configure settings and logging once, before any command runs."""
+    if db is not None:
+        os.environ["POSTINGS_DB"] = str(db)
+    if data_dir is not None:
+        os.environ["POSTINGS_DATA_DIR"] = str(data_dir)
+        if db is None and "POSTINGS_DB" not in os.environ:
+            os.environ["POSTINGS_DB"] = str(data_dir / "warehouse.duckdb")
+    get_settings.cache_clear()
+    setup_logging(logging.DEBUG if verbose else get_settings().log_level)
+
+
+# ---------------------------------------------------------------------------- output helpers
+def echo_run(manifest: dict[str, Any]) -> None:
+    """Progress: one line per source run as it ends."""
+    typer.echo(f"  crawled {manifest['source_key']:<40} {manifest['status']:<9} "
+               f"{manifest.get('postings', 0):>6} postings {manifest.get('errors', 0):>4} errors",
+               err=True)
+
+
+def echo_summary(lines: list[Any]) -> None:
+    """The per-source summary every crawl or load ends with."""
+    if not lines:
+        typer.echo("No source runs.")
+        return
+    width = max(len("source"), *(len(line.source_key) for line in lines))
+    typer.echo(f"\n{'source':<{width}}  {'status':<11} {'requests':>8} {'postings':>8} "
+               f"{'new':>6} {'errors':>6}")
+    for line in lines:
+        new = "-" if line.new_versions is None else str(line.new_versions)
+        typer.echo(f"{line.source_key:<{width}}  {line.status:<11} {line.requests:>8} "
+                   f"{line.postings:>8} {new:>6} {line.errors:>6}")
+        if line.message and line.status not in ("succeeded", "empty"):
+            typer.echo(f"{'':<{width}}    -> {line.message[:160]}")
+    totals = (sum(l.requests for l in lines), sum(l.postings for l in lines),
+              sum(l.errors for l in lines))
+    statuses = ", ".join(f"{sum(1 for l in lines if l.status == s)} {s}"
+                         for s in sorted({l.status for l in lines}))
+    typer.echo(f"{'total':<{width}}  {'':<11} {totals[0]:>8} {totals[1]:>8} {'':>6} "
+               f"{totals[2]:>6}   ({statuses})")
+
+
+def load_progress(position: int, total: int, run: Any) -> None:
+    """Progress: one line per loaded run."""
+    state = "skipped (already loaded)" if run.skipped else ("FAILED" if run.error else "loaded")
+    typer.echo(f"  [{position}/{total}] {run.source_key:<40} {state} "
+               f"{run.new_versions} new versions, {run.sightings} sightings", err=True)
+
+
+def resolve_sources(sources: Path | None, settings: Settings) -> Path:
+    """The sources file to use."""
+    return sources if sources is not None else settings.sources
+
+
+# ---------------------------------------------------------------------------- steps
+def run_crawl(settings: Settings, sources_file: Path, substitutions: dict[str, str] | None = None,
+              only: list[str] | None = None) -> Any:
+    from scrapers.sources import SourceConfigError
+    from warehouse.pipeline import crawl as crawl_sources
+
+    typer.echo(f"Crawling sources of {sources_file} ...", err=True)
+    try:
+        return crawl_sources(settings, sources_file, substitutions, only, on_run=echo_run,
+                             log_level="DEBUG" if logging.getLogger().level <= logging.DEBUG
+                             else "WARNING")
+    except SourceConfigError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+
+
+def run_load(settings: Settings, manifests: list[Path] | None = None) -> Any:
+    from warehouse.load import load as load_landing
+
+    typer.echo(f"Loading landing files of {settings.landing_dir} into {settings.db} ...", err=True)
+    return load_landing(settings.db, settings.landing_dir, manifests, progress=load_progress)
+
+
+def run_transform(settings: Settings) -> bool:
+    from warehouse.pipeline import transform as dbt_transform
+
+    typer.echo(f"Building the dbt project into {settings.db} ...", err=True)
+    return dbt_transform(settings, "build")
+
+
+def finish(crawl_result: Any, load_report: Any, transformed: bool | None) -> int:
+    """Print the summary and decide the exit code of a crawl/load/transform run."""
+    from warehouse.pipeline import summarise
+
+    echo_summary(summarise(crawl_result, load_report))
+    code = 0
+    if crawl_result is not None and crawl_result.manifests and not crawl_result.anything_crawled:
+        typer.echo("error: nothing at all could be crawled", err=True)
+        code = 2
+    if crawl_result is not None and not crawl_result.manifests:
+        typer.echo("error: the crawler reported no runs", err=True)
+        code = 2
+    if load_report is not None and load_report.failed:
+        typer.echo(f"error: {len(load_report.failed)} run(s) failed to load", err=True)
+        code = 1
+    if transformed is False:
+        typer.echo("error: dbt build failed", err=True)
+        code = 1
+    return code
+
+
+# ---------------------------------------------------------------------------- commands
+@app.command()
+def crawl(sources: SourcesOption = None,
+          only: Annotated[list[str] | None, typer.Option(
+              "--only", help="Crawl only this source key (repeatable).")] = None) -> None:
+    """Crawl the sources into landing files (one per source run) under <data-dir>/landing."""
+    settings = get_settings()
+    result = run_crawl(settings, resolve_sources(sources, settings), only=only)
+    raise typer.Exit(finish(result, None, None))
+
+
+@app.command()
+def load() -> None:
+    """Load every finished landing file not yet loaded into the raw schema."""
+    settings = get_settings()
+    report = run_load(settings)
+    raise typer.Exit(finish(None, report, None))
+
+
+@app.command()
+def transform() -> None:
+    """Build and test the dbt project (staging, intermediate, marts) on the warehouse."""
+    settings = get_settings()
+    ok = run_transform(settings)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def nightly(sources: SourcesOption = None) -> None:
+    """Crawl, load and transform: the job to run every night (never uses the recording)."""
+    settings = get_settings()
+    result = run_crawl(settings, resolve_sources(sources, settings))
+    report = run_load(settings, result.manifest_paths)
+    transformed = run_transform(settings) if result.manifests else None
+    raise typer.Exit(finish(result, report, transformed))
+
+
+@app.command()
+def demo() -> None:
+    """Run the whole main job on the bundled recording of real responses, served on 127.0.0.1."""
+    from warehouse.replay import RECORDING_DIR, ReplayServer, load_routes
+
+    settings = get_settings()
+    with ReplayServer(load_routes(RECORDING_DIR)) as server:
+        typer.echo(f"Replaying the bundled recording on {server.base_url}", err=True)
+        result = run_crawl(settings, RECORDING_DIR / "sources.yml", {"replay": server.base_url})
+    report = run_load(settings, result.manifest_paths)
+    transformed = run_transform(settings)
+    code = finish(result, report, transformed)
+    if code == 0:
+        describe_warehouse(settings)
+    raise typer.Exit(code)
+
+
+def describe_warehouse(settings: Settings) -> None:
+    """Print what the warehouse holds: row counts of every mart."""
+    import duckdb
+
+    with duckdb.connect(str(settings.db), read_only=True) as connection:
+        tables = connection.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('raw', 'marts') order by 1, 2").fetchall()
+        typer.echo(f"\nWarehouse {settings.db}:")
+        for schema, table in tables:
+            count = connection.execute(
+                f'select count(*) from "{schema}"."{table}"').fetchone()  # names from the catalog
+            typer.echo(f"  {schema}.{table:<32} {count[0] if count else 0:>8} rows")
+    typer.echo(f"\nQuery it:  duckdb -readonly {settings.db} "
+               "\"select source, count(*) from marts.dim_postings group by 1\"")
+
+
+@app.command()
+def docs(
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8080,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve",
+                                        help="Serve after generating.")] = True,
+) -> None:
+    """Generate the dbt docs (lineage from sources to the fact tables) and serve them locally."""
+    import functools
+    import http.server
+
+    from warehouse.pipeline import transform as dbt_transform
+
+    settings = get_settings()
+    if not dbt_transform(settings, "docs", ["generate"]):
+        raise typer.Exit(1)
+    target = settings.dbt_project_dir.resolve() / "target"
+    typer.echo(f"Docs generated in {target}")
+    if not serve:
+        return
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(target))
+    with http.server.ThreadingHTTPServer((host, port), handler) as httpd:
+        typer.echo(f"Serving dbt docs on http://{host}:{httpd.server_address[1]}/ (Ctrl-C stops)")
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    app()

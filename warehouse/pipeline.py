@@ -1,0 +1,155 @@
+"""The steps of the main job — crawl, load, transform — as functions the CLI and tests call.
+
+Crawling runs in a child process (``scrapers.runner``): Twisted's reactor cannot be restarted in
+one process, and a crawler that dies must not take the loader with it. The parent watches run
+manifests appear to show progress, then reads them for the per-source summary. Loading and dbt
+run in this process, one after the other, so there is only ever one writer of the DuckDB file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from warehouse.config import PROJECT_ROOT, Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SourceSummary:
+    """One line of the per-source summary every run ends with."""
+
+    source_key: str
+    status: str
+    requests: int = 0
+    postings: int = 0
+    errors: int = 0
+    new_versions: int | None = None
+    message: str | None = None
+
+
+@dataclass
+class CrawlResult:
+    """What a crawl did: one manifest per source run."""
+
+    manifests: list[dict[str, Any]] = field(default_factory=list)
+    manifest_paths: list[Path] = field(default_factory=list)
+    returncode: int = 0
+
+    @property
+    def anything_crawled(self) -> bool:
+        """True when at least one source gave postings."""
+        return any(int(m.get("postings") or 0) > 0 for m in self.manifests)
+
+
+def child_environment(settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a child process: this one's, with the effective settings exported."""
+    environment = dict(os.environ)
+    environment["POSTINGS_DB"] = str(settings.absolute_db())
+    environment["POSTINGS_DATA_DIR"] = str(settings.data_dir.expanduser().resolve())
+    environment["SCRAPY_SETTINGS_MODULE"] = "scrapers.settings"
+    pythonpath = environment.get("PYTHONPATH", "")
+    environment["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), pythonpath) if p)
+    environment.update(extra or {})
+    return environment
+
+
+def crawl(settings: Settings, sources_file: Path, substitutions: dict[str, str] | None = None,
+          only: list[str] | None = None,
+          on_run: Callable[[dict[str, Any]], None] | None = None,
+          log_level: str = "WARNING") -> CrawlResult:
+    """Crawl every source of ``sources_file`` into landing files; report each run as it ends."""
+    from scrapers.sources import load_sources
+
+    entries = load_sources(sources_file, substitutions)  # fail fast, before the child starts
+    landing_dir = settings.landing_dir.expanduser().resolve()
+    landing_dir.mkdir(parents=True, exist_ok=True)
+    before = {path for path in landing_dir.rglob("*.run.json")}
+    with tempfile.TemporaryDirectory(prefix="postings-crawl-") as scratch:
+        summary_path = Path(scratch) / "summary.json"
+        command = [sys.executable, "-m", "scrapers.runner", "--sources", str(sources_file),
+                   "--landing-dir", str(landing_dir), "--summary", str(summary_path),
+                   "--parallel", str(settings.parallel_sources)]
+        for name, value in (substitutions or {}).items():
+            command += ["--substitute", f"{name}={value}"]
+        for key in only or []:
+            command += ["--only", key]
+        environment = child_environment(settings, {"POSTINGS_LOG_LEVEL": log_level})
+        logger.info("Crawling %d sources from %s", len(entries), sources_file)
+        process = subprocess.Popen(command, env=environment, cwd=str(PROJECT_ROOT))
+        reported: set[Path] = set(before)
+        while True:
+            finished = process.poll() is not None
+            for path in sorted(landing_dir.rglob("*.run.json")):
+                if path not in reported:
+                    reported.add(path)
+                    if on_run:
+                        try:
+                            on_run(json.loads(path.read_text(encoding="utf-8")))
+                        except (OSError, ValueError):
+                            pass
+            if finished:
+                break
+            time.sleep(0.2)
+        result = CrawlResult(returncode=process.returncode)
+        if summary_path.exists():
+            result.manifest_paths = [Path(p) for p in json.loads(summary_path.read_text())]
+        else:  # the child died: take whatever runs it finished
+            result.manifest_paths = sorted(reported - before)
+    for path in result.manifest_paths:
+        try:
+            result.manifests.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as error:
+            logger.error("Unreadable run manifest %s: %s", path, error)
+    return result
+
+
+def transform(settings: Settings, command: str = "build", extra_args: list[str] | None = None
+              ) -> bool:
+    """Run ``dbt <command>`` on the warehouse; True when dbt succeeded."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["POSTINGS_DB"] = str(settings.absolute_db())
+    project_dir = str(settings.dbt_project_dir.resolve())
+    args = [command, "--project-dir", project_dir, "--profiles-dir", project_dir,
+            *(extra_args or [])]
+    logger.info("dbt %s", " ".join(args))
+    result = dbtRunner().invoke(args)
+    if result.exception is not None:
+        logger.error("dbt %s failed: %s", command, result.exception)
+    return bool(result.success)
+
+
+def summarise(crawl_result: CrawlResult | None, load_report: Any | None) -> list[SourceSummary]:
+    """Join crawl manifests and load outcomes into one line per source."""
+    lines: dict[str, SourceSummary] = {}
+    if crawl_result is not None:
+        for manifest in crawl_result.manifests:
+            lines[manifest["crawl_run_id"]] = SourceSummary(
+                source_key=manifest["source_key"], status=manifest["status"],
+                requests=int(manifest.get("requests") or 0),
+                postings=int(manifest.get("postings") or 0),
+                errors=int(manifest.get("errors") or 0),
+                message=(manifest.get("error_summary") or "").split("\n")[0] or None,
+            )
+    if load_report is not None:
+        for run in load_report.runs:
+            line = lines.get(run.crawl_run_id)
+            if line is None:
+                line = lines.setdefault(run.crawl_run_id,
+                                        SourceSummary(source_key=run.source_key, status=run.status))
+            line.new_versions = run.new_versions
+            if run.error:
+                line.status = "load failed"
+                line.message = run.error
+    return sorted(lines.values(), key=lambda line: line.source_key)
