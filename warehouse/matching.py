@@ -1,38 +1,50 @@
-"""Term matching on token boundaries, fast: one tokenisation, two Aho-Corasick passes.
+"""Term matching on token boundaries, fast: one normalisation, two Aho-Corasick passes.
 
-A text is split once into tokens: runs of letters and digits, joined by inner dots (``node.js``,
-``3.11``) or ampersands (``R&D``, ``AT&T``), with trailing ``+`` / ``#`` (``C++``, ``C#``); every
-other character — spaces, hyphens, slashes, commas — separates tokens. So ``machine-learning`` is ``machine
-learning``, ``CI/CD`` is ``ci cd`` and ``Python/SQL`` is ``python`` then ``sql``. Patterns are
-tokenised the same way, and both are joined with single spaces and padded with a space on each
+A text is normalised once: every ASCII character that is not a letter, a digit or one of
+``. & + #`` becomes a space, as do common typographic marks (curly quotes, dashes, bullets, the
+no-break space); a dot or ampersand that ends a word (``Python.``) is dropped; runs of spaces
+become one. What is left are tokens such as ``C++``, ``C#``, ``node.js``, ``R&D``: so
+``machine-learning`` reads ``machine learning``, ``CI/CD`` reads ``CI CD`` and ``Python/SQL`` reads
+``Python SQL``. Patterns are normalised the same way, and both are padded with a space on each
 side: a pattern then occurs in a text exactly when its tokens occur there in sequence, and never
-inside a longer word.
+inside a longer word (``Go`` is not found in ``Google``, ``R`` not in ``R&D``).
 
-Case-insensitive patterns are searched in the lowercased token string, case-sensitive ones (``R``,
-``Go``, ``AWS``) in the token string as written. Which patterns need context, and what counts as
-context, is decided downstream in SQL (dbt) on the counts this module returns.
+The work is done in C (``bytes.translate``, ``split``, ``join``, the automaton), which is why
+this is several times faster than a tokenising regular expression. Case-insensitive patterns are
+searched in the lowercased text, case-sensitive ones (``R``, ``Go``, ``AWS``) in the text as
+written. Which patterns need context, and what counts as context, is decided downstream in SQL
+(dbt) on the counts this module returns.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import ahocorasick
 
-_TOKEN = re.compile(r"[^\W_]+(?:[.&][^\W_]+)*[+#]*")
+_KEPT = frozenset(b".&+#")
+_BYTE_TABLE = bytes(
+    byte if (chr(byte).isalnum() or byte in _KEPT or byte >= 128) else 32 for byte in range(256)
+)
+_TYPOGRAPHIC = ("\u2019", "\u2018", "\u201c", "\u201d", "\u2013", "\u2014", "\u2022",
+                "\u00b7", "\u2026", "\u00a0", "\u2023", "\u25cf", "\u2212", "\u3000")
+
+
+def normalise(text: str) -> str:
+    """The text as space-separated tokens, padded with one space each side."""
+    for mark in _TYPOGRAPHIC:
+        if mark in text:
+            text = text.replace(mark, " ")
+    data = text.encode("utf-8", "surrogatepass").translate(_BYTE_TABLE)
+    data = data.replace(b". ", b" ").replace(b"& ", b" ").replace(b" &", b" ")
+    joined = b" ".join(data.split()).rstrip(b".&")
+    return " " + joined.decode("utf-8", "surrogatepass") + " "
 
 
 def tokens(text: str) -> list[str]:
     """The tokens of a text, as written."""
-    return _TOKEN.findall(text)
-
-
-def token_string(text: str) -> str:
-    """Tokens joined by single spaces, padded with one space each side."""
-    return " " + " ".join(_TOKEN.findall(text)) + " "
+    return normalise(text).split()
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,7 @@ class TermMatcher:
         self._sensitive = ahocorasick.Automaton()
         by_needle: dict[tuple[bool, str], list[str]] = {}
         for pattern in patterns:
-            needle = token_string(pattern.text)
+            needle = normalise(pattern.text)
             if not needle.strip():
                 self.ignored.append(pattern)
                 continue
@@ -74,20 +86,22 @@ class TermMatcher:
         if self._has_sensitive:
             self._sensitive.make_automaton()
 
-    def count(self, text: str | None) -> Counter[tuple[str, str]]:
+    def count(self, text: str | None) -> dict[tuple[str, str], int]:
         """Occurrences per (pattern key, matched form) in one text."""
-        found: Counter[tuple[str, str]] = Counter()
+        found: dict[tuple[str, str], int] = {}
         if not text:
             return found
-        written = token_string(text)
+        written = normalise(text)
+        hits: dict[tuple[str, tuple[str, ...]], int] = {}
         if self._has_insensitive:
-            for _, (form, keys) in self._insensitive.iter(written.lower()):
-                for key in keys:
-                    found[(key, form)] += 1
+            for _, value in self._insensitive.iter(written.lower()):
+                hits[value] = hits.get(value, 0) + 1
         if self._has_sensitive:
-            for _, (form, keys) in self._sensitive.iter(written):
-                for key in keys:
-                    found[(key, form)] += 1
+            for _, value in self._sensitive.iter(written):
+                hits[value] = hits.get(value, 0) + 1
+        for (form, keys), occurrences in hits.items():
+            for key in keys:
+                found[(key, form)] = found.get((key, form), 0) + occurrences
         return found
 
     def match_rows(self, documents: Iterable[tuple[str, str, str | None]]

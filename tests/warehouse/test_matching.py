@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from warehouse.matching import Pattern, TermMatcher, token_string, tokens
+from warehouse.matching import Pattern, TermMatcher, normalise, tokens
 
 
 def counts(patterns: list[Pattern], text: str) -> dict[str, int]:
@@ -19,8 +19,14 @@ def test_tokens_keep_cpp_csharp_and_dotted_names():
         "C++", "C#", "and", "node.js", "v3.11", "Python", "SQL", "CI", "CD"]
 
 
+def test_typographic_marks_separate_tokens():
+    assert tokens("\u201cPyTorch\u201d\u2014JAX \u2022 Spark\u2019s") == [
+        "PyTorch", "JAX", "Spark", "s"]
+
+
 def test_sentence_end_dot_is_not_part_of_a_token():
-    assert token_string("We use Python.") == " We use Python "
+    assert normalise("We use Python.") == " We use Python "
+    assert normalise("Python.\nNext") == " Python Next "
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -1,0 +1,444 @@
+"""Spider for Hacker News "Ask HN: Who is hiring?" threads through the Algolia HN Search API.
+
+Every month the ``whoishiring`` account posts three threads; only "Ask HN: Who is hiring?" carries
+job postings ("Who wants to be hired?" and "Freelancer? Seeking freelancer?" do not). Each
+top-level comment of that thread is one posting, written by hand: by convention its first line is
+``Company | Role | Location | ...``, but the order, separators and number of fields vary from
+comment to comment. :func:`parse_hn_first_line` reads that line as well as it can; the whole
+comment is kept as the description and the whole search hit as the payload, so a better parser
+can be replayed over history later.
+
+Endpoints (default host hn.algolia.com):
+
+* threads: ``GET {api_base}/api/v1/search_by_date?tags=story,author_whoishiring&hitsPerPage=50``
+* comments: ``GET {api_base}/api/v1/search?tags=comment,story_{id}&hitsPerPage=1000&page=P``
+  (``nbPages`` says how many pages there are).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from scrapers.items import JobPostingItem
+from scrapers.spiders.base import PostingsSpider, dump_payload
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+#: The title every monthly hiring thread starts with.
+WHO_IS_HIRING_PREFIX = "Ask HN: Who is hiring?"
+#: Where a comment can be read on Hacker News itself.
+HN_ITEM_URL = "https://news.ycombinator.com/item?id={}"
+#: Stories per thread search: about three threads a month, so some sixteen months of threads.
+THREADS_PER_SEARCH = 50
+#: Comments per page of the comment search (Algolia's maximum).
+COMMENTS_PER_PAGE = 1000
+#: A title made from free text is cut at a word boundary to about this many characters.
+MAX_TITLE_CHARS = 120
+
+# ---------------------------------------------------------------------------- first-line parsing
+_LINE_BREAK = re.compile(r"<p>|<br\s*/?>|\n", re.IGNORECASE)
+_LINK = re.compile(r"<a\b[^>]*?href=\"([^\"]*)\"[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+_WRAPPING_MARKUP = "*#_ \t"
+
+_URL = re.compile(
+    r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:[/?#]\S*)?$", re.IGNORECASE
+)
+_SALARY = re.compile(
+    r"[$€£¥₹]|\b\d+(?:[.,]\d+)?\s?k\b|\bsalary\b|\bequity\b|\bcompensation\b"
+    r"|\bper (?:year|hour|annum)\b|/\s?(?:hr|hour|yr|year)\b|\b(?:USD|EUR|GBP|CAD|AUD|CHF)\b",
+    re.IGNORECASE,
+)
+_REMOTE = re.compile(
+    r"\b(?:remote|on-?site|on site|hybrid|in-person|in person|in-office|in office|wfh)\b",
+    re.IGNORECASE,
+)
+_EMPLOYMENT = re.compile(
+    r"\b(?:full[- ]?time|part[- ]?time|contract(?:or|-to-hire)?s?|freelance|intern(?:ship)?s?"
+    r"|permanent|temporary|fixed[- ]term|co-?ops?|1099)\b",
+    re.IGNORECASE,
+)
+_VISA = re.compile(r"\b(?:visa|sponsorship|relocation|citizenship|clearance)\b", re.IGNORECASE)
+#: Nouns that make a field a job title on their own ("Senior Backend Engineer").
+_STRONG_ROLE = re.compile(
+    r"\b(?:engineers?|developers?|scientists?|managers?|designers?|leads?|heads? of|directors?"
+    r"|architects?|analysts?|researchers?|specialists?|consultants?|editors?|writers?|recruiters?"
+    r"|marketers?|advocates?|administrators?|technicians?|programmers?|officers?|professors?"
+    r"|faculty|coordinators?|executives?|associates?|technical staff|devops)\b",
+    re.IGNORECASE,
+)
+_ROLE_ABBREVIATIONS = re.compile(r"\b(?:SWEs?|SREs?|PMs?|EMs?|QA|CTO|CEO|CFO|COO|VP|FDEs?)\b")
+#: Words that make a field look like a title only when no field has a strong role noun.
+_WEAK_ROLE = re.compile(
+    r"\b(?:roles?|positions?|openings?|engineering|eng|dev|product|design|sales|gtm|marketing"
+    r"|operations|ops|support|research|infra|security|hiring|staff|principal|founding|senior"
+    r"|junior|sr|jr|full[- ]?stack|frontend|front[- ]end|backend|back[- ]end|mobile)\b",
+    re.IGNORECASE,
+)
+_SEEKING = re.compile(r"^seeking (?:work|freelancers?)\b", re.IGNORECASE)
+_HIRING_PREFIX = re.compile(r"^(?:we(?:'re| are) )?hiring(?: for)?:?\s+", re.IGNORECASE)
+#: "City, Country" / "City, ST": a first field that is a place, not a company.
+_PLACE_PAIR = re.compile(r"^[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*, [A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*$")
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
+_DOMAIN_IN_TEXT = re.compile(r"\.[a-z]{2,}\b")
+_URL_IN_PARENS = re.compile(
+    r"\s*\((?:https?://|www\.|[\w-]+\.[a-z]{2,}\b)[^)]*\)", re.IGNORECASE
+)
+_URL_AND_REST = re.compile(r"\s+(?:https?://|www\.)\S*.*$", re.IGNORECASE)
+_TAGLINE = re.compile(r"\s+[-–—]\s+.*$")
+_ALTERNATIVE_SEPARATORS = re.compile(r"\s+[—–]\s+|\s*;\s+")
+_COMPANY_IN_PROSE = re.compile(
+    r"^(?:at\s+)?(?P<company>[A-Z][\w.&'-]*(?:\s+(?:\([^)]*\)|[A-Z][\w.&'-]*)){0,4})"
+    r"(?:\s+is hiring\b|,\s+we\b|\s+we(?:'re| are)\b|\s+\(https?://[^)]*\)\s+we\b)",
+)
+_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z /]{1,20}?)\s*:\s*(?P<value>.+)$")
+_LABEL_FIELDS = {
+    "company": "company",
+    "role": "title", "roles": "title", "position": "title", "positions": "title",
+    "title": "title", "job": "title",
+    "location": "location", "locations": "location",
+    "remote": "remote", "onsite": "remote", "remote/onsite": "remote",
+    "type": "employment_type", "job type": "employment_type", "employment": "employment_type",
+    "employment type": "employment_type",
+}
+FIELDS = ("company", "title", "location", "remote", "employment_type")
+
+
+def _fragment_text(fragment: str) -> str:
+    """Plain text of an HTML fragment of a comment: links become their text, tags go."""
+
+    def link_text(match: re.Match[str]) -> str:
+        href, text = html.unescape(match.group(1)), _TAG.sub("", match.group(2))
+        text = html.unescape(text).strip()
+        # HN shortens long link texts with "..."; the href has the whole URL.
+        return href if not text or text.endswith("...") else text
+
+    text = _LINK.sub(link_text, fragment)
+    text = html.unescape(_TAG.sub("", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def hn_text_lines(comment_html: str) -> list[str]:
+    """The non-empty lines of a comment as plain text (paragraphs and line breaks split it)."""
+    lines = (_fragment_text(part) for part in _LINE_BREAK.split(comment_html or ""))
+    return [line for line in (line.strip(_WRAPPING_MARKUP) for line in lines) if line]
+
+
+def _trim(text: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters (marked with "…")."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-|")
+    return f"{cut or text[:limit]}…"
+
+
+def _classify(field: str) -> str:
+    """What one ``|``-separated field of a first line most likely is."""
+    if _URL.match(field):
+        return "url"
+    if _SALARY.search(field):
+        return "salary"
+    if _STRONG_ROLE.search(field) or _ROLE_ABBREVIATIONS.search(field):
+        return "role"
+    if _REMOTE.search(field):
+        return "remote"
+    if _EMPLOYMENT.search(field):
+        return "employment"
+    if _VISA.search(field):
+        return "visa"
+    if _WEAK_ROLE.search(field):
+        return "weak_role"
+    return "other"
+
+
+def _looks_like_place(field: str) -> bool:
+    """A field of capitalised place names ("Toronto, ON, Canada", "NYC or DC", "Greater Boston").
+
+    Without a gazetteer this is a guess: digits, CamelCase words (TypeScript, GraphQL) and
+    domain-like words (Next.js) rule a field out.
+    """
+    return not (
+        any(character.isdigit() for character in field)
+        or _CAMEL_CASE.search(field)
+        or _DOMAIN_IN_TEXT.search(field)
+        or len(field) > 80
+    )
+
+
+def _is_bare_flag(field: str) -> bool:
+    """True for a remote field with nothing but the flag in it ("ONSITE", "Onsite/Hybrid")."""
+    return not re.sub(r"[\W_]+", "", _REMOTE.sub("", field))
+
+
+def _clean_company(field: str) -> str | None:
+    """The company name of a first field, without its URL, tagline or markup."""
+    company = _URL_IN_PARENS.sub("", field)
+    company = _URL_AND_REST.sub("", company)
+    company = _TAGLINE.sub("", company)
+    company = company.strip(_WRAPPING_MARKUP + "-–—:,")
+    return company or None
+
+
+def _clean_title(field: str) -> str:
+    return _trim(_HIRING_PREFIX.sub("", field).strip(_WRAPPING_MARKUP + "-–—:,") or field)
+
+
+def _parse_labelled(lines: Iterable[str]) -> dict[str, str | None]:
+    """Fields of the ``Company: X`` / ``Location: Y`` style some comments use instead of pipes."""
+    result: dict[str, str | None] = dict.fromkeys(FIELDS)
+    for line in lines:
+        match = _LABEL.match(line)
+        if not match:
+            continue
+        label = match.group("label").strip().lower()
+        name = _LABEL_FIELDS.get(label)
+        if name is None or result[name] is not None:
+            continue
+        value = match.group("value").strip()
+        # A remote line reads as a flag only with its label ("REMOTE: Yes (EU timezones)").
+        result[name] = line.strip() if name == "remote" else value
+    if result["title"] is not None:
+        result["title"] = _trim(result["title"])
+    return result
+
+
+def _guess_company_in_prose(line: str) -> str | None:
+    """The company of a free-text first line: "Addepar is hiring ...", "At Tether (...) we ..."."""
+    match = _COMPANY_IN_PROSE.match(line)
+    return _clean_company(match.group("company")) if match else None
+
+
+def parse_hn_first_line(text: str) -> dict[str, str | None]:
+    """Read the first line of a "Who is hiring?" comment into posting fields.
+
+    Returns ``company``, ``title``, ``location``, ``remote`` and ``employment_type`` (each text as
+    written, or None). ``title`` is only None for an empty line: when no field looks like a role,
+    the whole line (shortened) stands in for it, so no posting is lost for want of a title.
+
+    The usual shape is ``Company | Role | Location | REMOTE | Full-time | $salary | URL``, in any
+    order after the company. Fields are classified by what they contain: a URL is ignored, a
+    salary is skipped, a role noun makes the title, REMOTE/ONSITE/HYBRID the remote flag,
+    Full-time/Contract/Intern the employment type, and the first place-like field (or the remote
+    field, when it is all there is) the location.
+    """
+    line = _SPACES.sub(" ", text or "").strip(_WRAPPING_MARKUP)
+    result: dict[str, str | None] = dict.fromkeys(FIELDS)
+    if not line:
+        return result
+    label = _LABEL.match(line)
+    if label and label.group("label").strip().lower() in _LABEL_FIELDS:
+        result = _parse_labelled([line])
+        result["title"] = result["title"] or _trim(line)
+        return result
+
+    fields = [field.strip(_WRAPPING_MARKUP) for field in line.split("|")]
+    fields = [field for field in fields if field]
+    if len(fields) < 2:
+        alternatives = [part.strip() for part in _ALTERNATIVE_SEPARATORS.split(line)]
+        if len(alternatives) >= 2 and all(0 < len(part) <= 60 for part in alternatives):
+            fields = alternatives
+    if len(fields) < 2:
+        result["company"] = _guess_company_in_prose(line)
+        result["title"] = _trim(line)
+        return result
+
+    kinds = [_classify(field) for field in fields]
+    used: set[int] = set()
+
+    # Company: the first field, unless it is a role, a place, a URL or "SEEKING WORK".
+    first = fields[0]
+    if kinds[0] in ("other", "weak_role", "employment") and not _SEEKING.match(first) \
+            and not _PLACE_PAIR.match(first):
+        result["company"] = _clean_company(first)
+        used.add(0)
+    elif kinds[0] == "url" and not first.lower().startswith(("http", "www.")):
+        result["company"] = first  # a bare domain ("Oscilar.com") is the company's name
+        used.add(0)
+    else:
+        for position in range(1, min(len(fields), 3)):
+            field = fields[position]
+            if kinds[position] == "other" and len(field) <= 40 and not _PLACE_PAIR.match(field) \
+                    and not _SEEKING.match(field) and kinds[0] != "other":
+                result["company"] = _clean_company(field)
+                used.add(position)
+                break
+
+    # Title: a field with a role noun, else one with a role-ish word, else the second field.
+    for wanted in ("role", "weak_role"):
+        position = next((i for i, kind in enumerate(kinds) if kind == wanted and i not in used),
+                        None)
+        if position is not None:
+            result["title"] = _clean_title(fields[position])
+            used.add(position)
+            break
+    else:
+        if len(fields) > 1 and 1 not in used and kinds[1] == "other":
+            result["title"] = _clean_title(fields[1])
+            used.add(1)
+        else:
+            result["title"] = _trim(line)
+
+    # Remote flag and employment type: the first field of each kind, as written.
+    remote_positions = [i for i, kind in enumerate(kinds) if kind == "remote" and i not in used]
+    if remote_positions:
+        result["remote"] = fields[remote_positions[0]]
+    employment = next((i for i, kind in enumerate(kinds) if kind == "employment"), None)
+    if employment is not None and employment not in used:
+        result["employment_type"] = fields[employment]
+
+    # Location: the first place-like field or remote field with details; else the bare flag.
+    for position, field in enumerate(fields):
+        if position in used:
+            continue
+        if (kinds[position] == "other" and _looks_like_place(field)) or (
+            kinds[position] == "remote" and not _is_bare_flag(field)
+        ):
+            result["location"] = field
+            break
+    else:
+        if remote_positions:
+            result["location"] = fields[remote_positions[0]]
+    return result
+
+
+def parse_hn_comment(comment_html: str) -> dict[str, str | None]:
+    """Posting fields of a whole comment: its first line, or its labelled header lines."""
+    lines = hn_text_lines(comment_html)
+    if not lines:
+        return dict.fromkeys(FIELDS)
+    result = parse_hn_first_line(lines[0])
+    label = _LABEL.match(lines[0])
+    if label and label.group("label").strip().lower() in _LABEL_FIELDS:
+        labelled = _parse_labelled(lines[:15])
+        result = {name: labelled[name] or result[name] for name in FIELDS}
+    return result
+
+
+# ---------------------------------------------------------------------------- spider
+class HackernewsSpider(PostingsSpider):
+    """The latest "Who is hiring?" threads: ``{kind: hackernews, threads: 1}``.
+
+    ``threads`` (default 1) is how many of the latest monthly threads to read; ``story_ids``
+    (a list of HN item ids) reads those threads instead of searching for them.
+    """
+
+    name = "hackernews"
+    default_api_base = "https://hn.algolia.com"
+
+    @classmethod
+    def validate_options(cls, options: dict[str, Any]) -> str:
+        """Check ``threads`` and ``story_ids``; the key is ``hackernews:whoishiring`` or the name."""
+        threads = options.get("threads", 1)
+        if isinstance(threads, bool) or not isinstance(threads, int | str) \
+                or not str(threads).strip().isdigit() or not 1 <= int(threads) <= THREADS_PER_SEARCH:
+            raise ValueError(
+                f"threads must be a whole number from 1 to {THREADS_PER_SEARCH}, got {threads!r}"
+            )
+        story_ids = options.get("story_ids")
+        if story_ids is not None and (
+            not isinstance(story_ids, list) or not story_ids
+            or not all(str(story_id).strip().isdigit() for story_id in story_ids)
+        ):
+            raise ValueError(f"story_ids must be a list of HN item ids, got {story_ids!r}")
+        return f"{cls.name}:{options.get('name') or 'whoishiring'}"
+
+    # ------------------------------------------------------------------ requests
+    def initial_requests(self) -> Iterable[Request]:
+        story_ids = self.options.get("story_ids")
+        if story_ids:
+            for story_id in story_ids:
+                yield self.comments_request(int(story_id), 0)
+            return
+        yield self.request(
+            f"{self.api_base}/api/v1/search_by_date?tags=story,author_whoishiring"
+            f"&hitsPerPage={THREADS_PER_SEARCH}",
+            self.parse_threads,
+        )
+
+    def comments_request(self, story_id: int, page: int) -> Request:
+        """One page of the comments of a thread."""
+        return self.request(
+            f"{self.api_base}/api/v1/search?tags=comment,story_{story_id}"
+            f"&hitsPerPage={COMMENTS_PER_PAGE}&page={page}",
+            self.parse_comments,
+            cb_kwargs={"story_id": story_id, "page": page},
+        )
+
+    # ------------------------------------------------------------------ callbacks
+    def parse_threads(self, response: Response) -> Iterator[Request]:
+        """Pick the newest "Who is hiring?" threads among the whoishiring account's stories."""
+        data = self.load_json(response)
+        if data is None:
+            return
+        hits = data.get("hits") if isinstance(data, dict) else None
+        if not isinstance(hits, list):
+            self.record_error("unexpected_shape", response.url, "no 'hits' list in the response")
+            return
+        hiring = [hit for hit in hits if isinstance(hit, dict)
+                  and str(hit.get("title") or "").startswith(WHO_IS_HIRING_PREFIX)
+                  and hit.get("objectID")]
+        hiring.sort(key=lambda hit: int(hit.get("created_at_i") or 0), reverse=True)
+        wanted = int(self.options.get("threads", 1))
+        chosen = hiring[:wanted]
+        if not chosen:
+            self.record_error("no_threads", response.url,
+                              f"no story titled {WHO_IS_HIRING_PREFIX!r} among {len(hits)} hits")
+            return
+        if len(chosen) < wanted:
+            logger.warning("%s: asked for %d threads, found %d", self.source_key, wanted,
+                           len(chosen))
+        for hit in chosen:
+            logger.info("%s: reading thread %s (%s)", self.source_key, hit["objectID"],
+                        hit.get("title"))
+            yield self.comments_request(int(hit["objectID"]), 0)
+
+    def parse_comments(self, response: Response, story_id: int, page: int = 0,
+                       **kwargs: Any) -> Iterator[Any]:
+        """Yield one item per top-level comment; ask for the other pages from the first one."""
+        data = self.load_json(response)
+        if data is None:
+            return
+        hits = data.get("hits") if isinstance(data, dict) else None
+        if not isinstance(hits, list):
+            self.record_error("unexpected_shape", response.url, "no 'hits' list in the response")
+            return
+        if page == 0:
+            pages = int(data.get("nbPages") or 1)
+            for next_page in range(1, pages):
+                yield self.comments_request(story_id, next_page)
+        postings = []
+        for hit in hits:
+            if not isinstance(hit, dict) or str(hit.get("parent_id")) != str(story_id):
+                self.count("postings/skipped/reply")
+            elif not (hit.get("comment_text") or "").strip():
+                self.count("postings/skipped/deleted")
+            else:
+                postings.append(hit)
+        yield from self.each_record(postings, self.build_item, lambda hit: hit.get("objectID"))
+
+    def build_item(self, hit: dict[str, Any]) -> JobPostingItem:
+        """Map one top-level comment to an item; the fields come from its first line."""
+        posting_id = str(hit["objectID"])
+        header = parse_hn_comment(hit["comment_text"])
+        return self.item(
+            source_posting_id=posting_id,
+            url=HN_ITEM_URL.format(posting_id),
+            title=header["title"],
+            company_name=header["company"],
+            location=header["location"],
+            remote=header["remote"],
+            employment_type=header["employment_type"],
+            posted_at=hit.get("created_at"),
+            description=hit["comment_text"],
+            description_format="html",
+            payload=dump_payload(hit),
+        )
