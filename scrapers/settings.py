@@ -30,8 +30,8 @@ DOWNLOAD_TIMEOUT = _settings.download_timeout
 RETRY_ENABLED = True
 RETRY_TIMES = _settings.retry_times
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
-RETRY_BACKOFF_BASE = 1.0
-RETRY_BACKOFF_MAX = 60.0
+RETRY_BACKOFF_BASE = _settings.retry_backoff_base
+RETRY_BACKOFF_MAX = _settings.retry_backoff_max
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     concurrency_per_host: int = 2
     download_timeout: float = 30.0
     retry_times: int = 3
+    #: First wait before a retry, doubled at each try (a server's Retry-After wins).
+    retry_backoff_base: float = 1.0
+    retry_backoff_max: float = 60.0
     max_requests_per_source: int = 5000
     # How many sources are crawled at the same time (each source is one Scrapy crawler).
     parallel_sources: int = 8

@@ -34,7 +34,7 @@
                 ),
                 lambda part: {{ part_type | trim }}
             ),
-            lambda type: type is not null
+            lambda workplace: workplace is not null
         ))
     {%- endset -%}
     case

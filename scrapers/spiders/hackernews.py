@@ -97,8 +97,8 @@ _URL_AND_REST = re.compile(r"\s+(?:https?://|www\.)\S*.*$", re.IGNORECASE)
 _TAGLINE = re.compile(r"\s+[-–—]\s+.*$")
 _ALTERNATIVE_SEPARATORS = re.compile(r"\s+[—–]\s+|\s*;\s+")
 _COMPANY_IN_PROSE = re.compile(
-    r"^(?:at\s+)?(?P<company>[A-Z][\w.&'-]*(?:\s+(?:\([^)]*\)|[A-Z][\w.&'-]*)){0,4})"
-    r"(?:\s+is hiring\b|,\s+we\b|\s+we(?:'re| are)\b|\s+\(https?://[^)]*\)\s+we\b)",
+    r"^(?:[Aa]t\s+)?(?P<company>\w[\w.&'-]*(?:\s+(?:\([^)]*\)|[A-Z][\w.&'-]*)){0,4})"
+    r"(?:\s+is hiring\b|,\s+we\b|\s+we(?:'re|’re| are)\b)",
 )
 _LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z /]{1,20}?)\s*:\s*(?P<value>.+)$")
 _LABEL_FIELDS = {
@@ -141,14 +141,29 @@ def _trim(text: str, limit: int = MAX_TITLE_CHARS) -> str:
     return f"{cut or text[:limit]}…"
 
 
+def _split_fields(line: str) -> list[str]:
+    """Split a first line on ``|``, except inside parentheses ("Engineer (Lead | Staff)")."""
+    fields, current, depth = [], [], 0
+    for character in line:
+        if character == "|" and depth == 0:
+            fields.append("".join(current))
+            current = []
+            continue
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        depth = max(depth, 0)
+        current.append(character)
+    fields.append("".join(current))
+    return fields
+
+
 def _classify(field: str) -> str:
     """What one ``|``-separated field of a first line most likely is."""
     if _URL.match(field):
         return "url"
-    if _SALARY.search(field):
-        return "salary"
     if _STRONG_ROLE.search(field) or _ROLE_ABBREVIATIONS.search(field):
         return "role"
+    if _SALARY.search(field):
+        return "salary"
     if _REMOTE.search(field):
         return "remote"
     if _EMPLOYMENT.search(field):
@@ -240,7 +255,7 @@ def parse_hn_first_line(text: str) -> dict[str, str | None]:
         result["title"] = result["title"] or _trim(line)
         return result
 
-    fields = [field.strip(_WRAPPING_MARKUP) for field in line.split("|")]
+    fields = [field.strip(_WRAPPING_MARKUP) for field in _split_fields(line)]
     fields = [field for field in fields if field]
     if len(fields) < 2:
         alternatives = [part.strip() for part in _ALTERNATIVE_SEPARATORS.split(line)]
@@ -254,23 +269,20 @@ def parse_hn_first_line(text: str) -> dict[str, str | None]:
     kinds = [_classify(field) for field in fields]
     used: set[int] = set()
 
-    # Company: the first field, unless it is a role, a place, a URL or "SEEKING WORK".
-    first = fields[0]
-    if kinds[0] in ("other", "weak_role", "employment") and not _SEEKING.match(first) \
-            and not _PLACE_PAIR.match(first):
-        result["company"] = _clean_company(first)
-        used.add(0)
-    elif kinds[0] == "url" and not first.lower().startswith(("http", "www.")):
+    # Company: the first field, unless it is a role, a place, a full URL or "SEEKING WORK"; then
+    # the second field, when it is a short name ("Senior ML Engineer | Ping Data Intelligence").
+    first = _clean_company(fields[0]) or ""
+    first_kind = _classify(first) if first else "url"
+    if first_kind == "url" and not first.lower().startswith(("http", "www.")):
         result["company"] = first  # a bare domain ("Oscilar.com") is the company's name
         used.add(0)
-    else:
-        for position in range(1, min(len(fields), 3)):
-            field = fields[position]
-            if kinds[position] == "other" and len(field) <= 40 and not _PLACE_PAIR.match(field) \
-                    and not _SEEKING.match(field) and kinds[0] != "other":
-                result["company"] = _clean_company(field)
-                used.add(position)
-                break
+    elif first_kind in ("other", "weak_role") and not _SEEKING.match(first) \
+            and not _PLACE_PAIR.match(first):
+        result["company"] = first
+        used.add(0)
+    elif kinds[1] == "other" and len(fields[1]) <= 40 and not _PLACE_PAIR.match(fields[1]):
+        result["company"] = _clean_company(fields[1])
+        used.add(1)
 
     # Title: a field with a role noun, else one with a role-ish word, else the second field.
     for wanted in ("role", "weak_role"):
