@@ -126,6 +126,8 @@ class PostingsSpider(Spider):
                 try:
                     identifier = record_id(record)
                 except Exception:
+                    identifier = None
+                if identifier is None or identifier == "":  # name it by its place in the page
                     identifier = f"#{position}"
                 self.record_error("unparseable_record", identifier,
                                   f"{type(error).__name__}: {error}"[:300])

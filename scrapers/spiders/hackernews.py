@@ -42,6 +42,8 @@ THREADS_PER_SEARCH = 50
 COMMENTS_PER_PAGE = 1000
 #: A title made from free text is cut at a word boundary to about this many characters.
 MAX_TITLE_CHARS = 120
+#: A ``|``-separated field longer than this has run into the description.
+MAX_FIELD_CHARS = 100
 
 # ---------------------------------------------------------------------------- first-line parsing
 _LINE_BREAK = re.compile(r"<p>|<br\s*/?>|\n", re.IGNORECASE)
@@ -49,6 +51,7 @@ _LINK = re.compile(r"<a\b[^>]*?href=\"([^\"]*)\"[^>]*>(.*?)</a>", re.IGNORECASE 
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 _WRAPPING_MARKUP = "*#_ \t"
+_DASHES = "-\u2013\u2014"
 
 _URL = re.compile(
     r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:[/?#]\S*)?$", re.IGNORECASE
@@ -64,7 +67,7 @@ _REMOTE = re.compile(
 )
 _EMPLOYMENT = re.compile(
     r"\b(?:full[- ]?time|part[- ]?time|contract(?:or|-to-hire)?s?|freelance|intern(?:ship)?s?"
-    r"|permanent|temporary|fixed[- ]term|co-?ops?|1099)\b",
+    r"|permanent|temporary|fixed[- ]term|co-ops?|1099)\b",
     re.IGNORECASE,
 )
 _VISA = re.compile(r"\b(?:visa|sponsorship|relocation|citizenship|clearance)\b", re.IGNORECASE)
@@ -81,24 +84,30 @@ _ROLE_ABBREVIATIONS = re.compile(r"\b(?:SWEs?|SREs?|PMs?|EMs?|QA|CTO|CEO|CFO|COO
 _WEAK_ROLE = re.compile(
     r"\b(?:roles?|positions?|openings?|engineering|eng|dev|product|design|sales|gtm|marketing"
     r"|operations|ops|support|research|infra|security|hiring|staff|principal|founding|senior"
-    r"|junior|sr|jr|full[- ]?stack|frontend|front[- ]end|backend|back[- ]end|mobile)\b",
+    r"|junior|sr|jr|full[- ]?stack|frontend|front[- ]end|backend|back[- ]end|mobile|teams?)\b",
     re.IGNORECASE,
 )
+#: A Y Combinator batch ("YC 19", "YC F25"): neither a title nor a place.
+_YC_BATCH = re.compile(r"^\(?YC\s?[A-Z]?\d+\)?$")
 _SEEKING = re.compile(r"^seeking (?:work|freelancers?)\b", re.IGNORECASE)
 _HIRING_PREFIX = re.compile(r"^(?:we(?:'re| are) )?hiring(?: for)?:?\s+", re.IGNORECASE)
 #: "City, Country" / "City, ST": a first field that is a place, not a company.
 _PLACE_PAIR = re.compile(r"^[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*, [A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*$")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_PLACE_WORD_SPLIT = re.compile(r"[\s,/·&+]+")
+_PLACE_CONNECTORS = frozenset({"or", "and", "in", "of", "the", "de", "la", "le", "du", "only",
+                               "area", "preferred", "based", "locations", "location", "metro"})
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 _DOMAIN_IN_TEXT = re.compile(r"\.[a-z]{2,}\b")
 _URL_IN_PARENS = re.compile(
-    r"\s*\((?:https?://|www\.|[\w-]+\.[a-z]{2,}\b)[^)]*\)", re.IGNORECASE
+    r"\s*\([^()]*?(?:https?://|www\.|\b[\w-]+\.[a-z]{2,}\b)[^()]*\)", re.IGNORECASE
 )
 _URL_AND_REST = re.compile(r"\s+(?:https?://|www\.)\S*.*$", re.IGNORECASE)
-_TAGLINE = re.compile(r"\s+[-–—]\s+.*$")
-_ALTERNATIVE_SEPARATORS = re.compile(r"\s+[—–]\s+|\s*;\s+")
+_TAGLINE = re.compile(r"\s+[-\u2013\u2014]\s+.*$")  # hyphen, en dash, em dash
+_ALTERNATIVE_SEPARATORS = re.compile(r"\s+[\u2013\u2014]\s+|\s*;\s+")
 _COMPANY_IN_PROSE = re.compile(
     r"^(?:[Aa]t\s+)?(?P<company>\w[\w.&'-]*(?:\s+(?:\([^)]*\)|[A-Z][\w.&'-]*)){0,4})"
-    r"(?:\s+is hiring\b|,\s+we\b|\s+we(?:'re|’re| are)\b)",
+    r"(?:\s+is hiring\b|,\s+we\b|\s+we(?:'re|\u2019re| are)\b)",
 )
 _LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z /]{1,20}?)\s*:\s*(?P<value>.+)$")
 _LABEL_FIELDS = {
@@ -157,20 +166,29 @@ def _split_fields(line: str) -> list[str]:
 
 
 def _classify(field: str) -> str:
-    """What one ``|``-separated field of a first line most likely is."""
+    """What one ``|``-separated field of a first line most likely is.
+
+    A field longer than 100 characters has usually run into the description: only its start is
+    read, and only as a title or a remote/location field.
+    """
+    if len(field) > MAX_FIELD_CHARS:
+        kind = _classify(field[:60])
+        return kind if kind in ("role", "weak_role", "remote") else "prose"
     if _URL.match(field):
         return "url"
+    if _YC_BATCH.match(field):
+        return "batch"
     if _STRONG_ROLE.search(field) or _ROLE_ABBREVIATIONS.search(field):
         return "role"
     if _SALARY.search(field):
         return "salary"
     if _REMOTE.search(field):
         return "remote"
-    if _EMPLOYMENT.search(field):
+    if _EMPLOYMENT.search(field) and len(field) <= 40:
         return "employment"
     if _VISA.search(field):
         return "visa"
-    if _WEAK_ROLE.search(field):
+    if _WEAK_ROLE.search(_PARENTHESES.sub(" ", field)):
         return "weak_role"
     return "other"
 
@@ -178,14 +196,19 @@ def _classify(field: str) -> str:
 def _looks_like_place(field: str) -> bool:
     """A field of capitalised place names ("Toronto, ON, Canada", "NYC or DC", "Greater Boston").
 
-    Without a gazetteer this is a guess: digits, CamelCase words (TypeScript, GraphQL) and
-    domain-like words (Next.js) rule a field out.
+    Without a gazetteer this is a guess: every word outside parentheses must be capitalised (or
+    a connector such as "or"), and digits, CamelCase words (TypeScript, GraphQL) and domain-like
+    words (Next.js) rule a field out.
     """
-    return not (
-        any(character.isdigit() for character in field)
-        or _CAMEL_CASE.search(field)
-        or _DOMAIN_IN_TEXT.search(field)
-        or len(field) > 80
+    outside = _PARENTHESES.sub(" ", field)
+    if any(character.isdigit() for character in field) or _CAMEL_CASE.search(outside) \
+            or _DOMAIN_IN_TEXT.search(outside) or len(field) > 80:
+        return False
+    words = _PLACE_WORD_SPLIT.split(outside)
+    return any(words) and all(
+        not word or word.lower() in _PLACE_CONNECTORS
+        or all(part[:1].isupper() or not part[:1].isalpha() for part in word.split("-"))
+        for word in words
     )
 
 
@@ -199,12 +222,12 @@ def _clean_company(field: str) -> str | None:
     company = _URL_IN_PARENS.sub("", field)
     company = _URL_AND_REST.sub("", company)
     company = _TAGLINE.sub("", company)
-    company = company.strip(_WRAPPING_MARKUP + "-–—:,")
+    company = company.strip(_WRAPPING_MARKUP + _DASHES + ":,")
     return company or None
 
 
 def _clean_title(field: str) -> str:
-    return _trim(_HIRING_PREFIX.sub("", field).strip(_WRAPPING_MARKUP + "-–—:,") or field)
+    return _trim(_HIRING_PREFIX.sub("", field).strip(_WRAPPING_MARKUP + _DASHES + ":,") or field)
 
 
 def _parse_labelled(lines: Iterable[str]) -> dict[str, str | None]:
@@ -268,6 +291,14 @@ def parse_hn_first_line(text: str) -> dict[str, str | None]:
 
     kinds = [_classify(field) for field in fields]
     used: set[int] = set()
+    # A labelled field ("Location: New York City") says what it is.
+    for position, field in enumerate(fields):
+        label = _LABEL.match(field)
+        name = _LABEL_FIELDS.get(label.group("label").strip().lower()) if label else None
+        if position > 0 and name is not None and result[name] is None:
+            result[name] = label.group("value").strip() if label else None
+            kinds[position] = "labelled"
+            used.add(position)
 
     # Company: the first field, unless it is a role, a place, a full URL or "SEEKING WORK"; then
     # the second field, when it is a short name ("Senior ML Engineer | Ping Data Intelligence").
@@ -293,7 +324,7 @@ def parse_hn_first_line(text: str) -> dict[str, str | None]:
             used.add(position)
             break
     else:
-        if len(fields) > 1 and 1 not in used and kinds[1] == "other":
+        if 1 not in used and kinds[1] == "other" and not _looks_like_place(fields[1]):
             result["title"] = _clean_title(fields[1])
             used.add(1)
         else:
@@ -311,7 +342,8 @@ def parse_hn_first_line(text: str) -> dict[str, str | None]:
     for position, field in enumerate(fields):
         if position in used:
             continue
-        if (kinds[position] == "other" and _looks_like_place(field)) or (
+        if (kinds[position] == "other" and _looks_like_place(field)
+                and not _SEEKING.match(field)) or (
             kinds[position] == "remote" and not _is_bare_flag(field)
         ):
             result["location"] = field
@@ -336,6 +368,14 @@ def parse_hn_comment(comment_html: str) -> dict[str, str | None]:
 
 
 # ---------------------------------------------------------------------------- spider
+def _whole_number(value: Any) -> int | None:
+    """``value`` as a non-negative int when it is one (or its digits), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    text = str(value).strip()
+    return int(text) if text.isdigit() else None
+
+
 class HackernewsSpider(PostingsSpider):
     """The latest "Who is hiring?" threads: ``{kind: hackernews, threads: 1}``.
 
@@ -348,17 +388,15 @@ class HackernewsSpider(PostingsSpider):
 
     @classmethod
     def validate_options(cls, options: dict[str, Any]) -> str:
-        """Check ``threads`` and ``story_ids``; the key is ``hackernews:whoishiring`` or the name."""
-        threads = options.get("threads", 1)
-        if isinstance(threads, bool) or not isinstance(threads, int | str) \
-                or not str(threads).strip().isdigit() or not 1 <= int(threads) <= THREADS_PER_SEARCH:
-            raise ValueError(
-                f"threads must be a whole number from 1 to {THREADS_PER_SEARCH}, got {threads!r}"
-            )
+        """Check ``threads`` and ``story_ids``; key ``hackernews:whoishiring`` unless named."""
+        threads = _whole_number(options.get("threads", 1))
+        if threads is None or not 1 <= threads <= THREADS_PER_SEARCH:
+            raise ValueError(f"threads must be a whole number from 1 to {THREADS_PER_SEARCH}, "
+                             f"got {options.get('threads')!r}")
         story_ids = options.get("story_ids")
         if story_ids is not None and (
             not isinstance(story_ids, list) or not story_ids
-            or not all(str(story_id).strip().isdigit() for story_id in story_ids)
+            or any(_whole_number(story_id) is None for story_id in story_ids)
         ):
             raise ValueError(f"story_ids must be a list of HN item ids, got {story_ids!r}")
         return f"{cls.name}:{options.get('name') or 'whoishiring'}"

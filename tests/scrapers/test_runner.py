@@ -1,0 +1,54 @@
+"""The runner crawls a sources file in a child process and accounts for every source."""
+
+from __future__ import annotations
+
+from warehouse.replay import RECORDING_DIR, Route, load_routes
+
+
+def test_a_path_disallowed_by_robots_txt_is_not_fetched_and_fails_the_run(run_crawl, route_to):
+    routes = [
+        Route(path="/robots.txt", body=b"User-agent: *\nDisallow: /v1/\n",
+              content_type="text/plain"),
+        route_to("/v1/boards/anthropic/jobs", "greenhouse/greenhouse_1.json"),
+    ]
+
+    result = run_crawl(
+        'sources:\n  - {kind: greenhouse, board: anthropic, api_base: "{replay}", delay: 0}\n',
+        routes,
+    )
+
+    manifest = result.manifest("greenhouse:anthropic")
+    assert (manifest["status"], manifest["postings"], manifest["errors"]) == ("failed", 0, 1)
+    assert manifest["counters"] == {"postings/request_failed/IgnoreRequest": 1,
+                                    "postings/errors": 1}
+    assert ("/v1/boards/anthropic/jobs?content=true failed: "
+            "IgnoreRequest (Forbidden by robots.txt)") in manifest["error_summary"]
+    assert result.requests == ["/robots.txt"]
+    assert result.records == []
+
+
+def test_a_missing_board_is_counted_as_a_failed_request(run_crawl):
+    result = run_crawl(
+        'sources:\n  - {kind: ashby, board: gone, api_base: "{replay}", delay: 0}\n', []
+    )
+
+    manifest = result.manifest("ashby:gone")
+    assert (manifest["status"], manifest["postings"]) == ("failed", 0)
+    assert manifest["counters"]["postings/request_failed/http_404"] == 1
+
+
+def test_the_demo_recording_crawls_every_source(run_crawl):
+    """The bundled recording and its sources file, as ``postings demo`` runs them."""
+    result = run_crawl((RECORDING_DIR / "sources.yml").read_text(encoding="utf-8"),
+                       load_routes(RECORDING_DIR))
+
+    postings = {m["source_key"]: (m["status"], m["postings"]) for m in result.manifests}
+    assert postings == {
+        "greenhouse:anthropic": ("succeeded", 4), "greenhouse:smarterdx": ("succeeded", 2),
+        "greenhouse:stripe": ("succeeded", 6), "greenhouse:amplitude": ("succeeded", 2),
+        "lever:spotify": ("succeeded", 4), "lever:palantir": ("succeeded", 2),
+        "lever:leverdemo": ("succeeded", 6), "lever:idealistconsulting": ("succeeded", 2),
+        "ashby:ramp": ("succeeded", 4), "ashby:openevidence": ("succeeded", 2),
+        "ashby:HighlightTA": ("succeeded", 2), "ashby:truelogic": ("succeeded", 3),
+        "hackernews:whoishiring": ("succeeded", 335), "jsonld:demo-careers": ("succeeded", 2),
+    }
