@@ -7,6 +7,7 @@ see the same values. Every run that crawls or loads ends with a per-source summa
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -42,8 +43,8 @@ def setup_logging(level: int | str) -> None:
 
 @app.callback()
 def main(
-    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (env POSTINGS_DB, "
-                                            "default data/warehouse.duckdb).")] = None,
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="DuckDB file (env POSTINGS_DB, default data/warehouse.duckdb).")] = None,
     data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Landing files and data "
                                                   "(env POSTINGS_DATA_DIR, default data/).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at DEBUG level.")] = False,
@@ -81,10 +82,10 @@ def echo_summary(lines: list[Any]) -> None:
                    f"{line.postings:>8} {new:>6} {line.errors:>6}")
         if line.message and line.status not in ("succeeded", "empty"):
             typer.echo(f"{'':<{width}}    -> {line.message[:160]}")
-    totals = (sum(l.requests for l in lines), sum(l.postings for l in lines),
-              sum(l.errors for l in lines))
-    statuses = ", ".join(f"{sum(1 for l in lines if l.status == s)} {s}"
-                         for s in sorted({l.status for l in lines}))
+    totals = (sum(line.requests for line in lines), sum(line.postings for line in lines),
+              sum(line.errors for line in lines))
+    statuses = ", ".join(f"{sum(1 for line in lines if line.status == status)} {status}"
+                         for status in sorted({line.status for line in lines}))
     typer.echo(f"{'total':<{width}}  {'':<11} {totals[0]:>8} {totals[1]:>8} {'':>6} "
                f"{totals[2]:>6}   ({statuses})")
 
@@ -219,8 +220,32 @@ def describe_warehouse(settings: Settings) -> None:
             count = connection.execute(
                 f'select count(*) from "{schema}"."{table}"').fetchone()  # names from the catalog
             typer.echo(f"  {schema}.{table:<32} {count[0] if count else 0:>8} rows")
-    typer.echo(f"\nQuery it:  duckdb -readonly {settings.db} "
+    typer.echo("\nQuery it:  .venv/bin/postings query "
                "\"select source, count(*) from marts.dim_postings group by 1\"")
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="A SQL query, e.g. 'select * from marts.dim_postings'.")],
+    limit: Annotated[int, typer.Option(help="Rows to show at most.")] = 50,
+) -> None:
+    """Run a read-only SQL query on the warehouse and print the result."""
+    import duckdb
+
+    settings = get_settings()
+    if not settings.db.exists():
+        typer.echo(f"error: no warehouse at {settings.db} (run `make demo` or `postings nightly`)",
+                   err=True)
+        raise typer.Exit(2)
+    with duckdb.connect(str(settings.db), read_only=True) as connection:
+        try:
+            relation = connection.sql(sql)
+        except duckdb.Error as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from error
+        if relation is None:
+            return
+        relation.show(max_rows=limit, max_width=200)
 
 
 @app.command()
@@ -246,10 +271,8 @@ def docs(
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(target))
     with http.server.ThreadingHTTPServer((host, port), handler) as httpd:
         typer.echo(f"Serving dbt docs on http://{host}:{httpd.server_address[1]}/ (Ctrl-C stops)")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             httpd.serve_forever()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

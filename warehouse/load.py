@@ -254,7 +254,7 @@ def load_run(connection: duckdb.DuckDBPyConnection, manifest_path: Path,
                         f"load rolled back: {error}") from error
     finally:
         connection.execute("drop table if exists staged_postings")
-    logger.info("Loaded %s (%s): %d new versions, %d sightings", run_id, manifest["source_key"],
+    logger.debug("Loaded %s (%s): %d new versions, %d sightings", run_id, manifest["source_key"],
                 result.new_versions, result.sightings)
     return result
 

@@ -8,6 +8,7 @@ run in this process, one after the other, so there is only ever one writer of th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -74,7 +75,7 @@ def crawl(settings: Settings, sources_file: Path, substitutions: dict[str, str] 
     entries = load_sources(sources_file, substitutions)  # fail fast, before the child starts
     landing_dir = settings.landing_dir.expanduser().resolve()
     landing_dir.mkdir(parents=True, exist_ok=True)
-    before = {path for path in landing_dir.rglob("*.run.json")}
+    before = set(landing_dir.rglob("*.run.json"))
     with tempfile.TemporaryDirectory(prefix="postings-crawl-") as scratch:
         summary_path = Path(scratch) / "summary.json"
         command = [sys.executable, "-m", "scrapers.runner", "--sources", str(sources_file),
@@ -94,10 +95,8 @@ def crawl(settings: Settings, sources_file: Path, substitutions: dict[str, str] 
                 if path not in reported:
                     reported.add(path)
                     if on_run:
-                        try:
+                        with contextlib.suppress(OSError, ValueError):
                             on_run(json.loads(path.read_text(encoding="utf-8")))
-                        except (OSError, ValueError):
-                            pass
             if finished:
                 break
             time.sleep(0.2)
@@ -121,8 +120,8 @@ def transform(settings: Settings, command: str = "build", extra_args: list[str] 
 
     os.environ["POSTINGS_DB"] = str(settings.absolute_db())
     project_dir = str(settings.dbt_project_dir.resolve())
-    args = [command, "--project-dir", project_dir, "--profiles-dir", project_dir,
-            *(extra_args or [])]
+    args = ["--no-use-colors", command, "--project-dir", project_dir, "--profiles-dir",
+            project_dir, *(extra_args or [])]
     logger.info("dbt %s", " ".join(args))
     result = dbtRunner().invoke(args)
     if result.exception is not None:
