@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -54,8 +55,6 @@ def main(
         os.environ["POSTINGS_DB"] = str(db)
     if data_dir is not None:
         os.environ["POSTINGS_DATA_DIR"] = str(data_dir)
-        if db is None and "POSTINGS_DB" not in os.environ:
-            os.environ["POSTINGS_DB"] = str(data_dir / "warehouse.duckdb")
     get_settings.cache_clear()
     setup_logging(logging.DEBUG if verbose else get_settings().log_level)
 
@@ -118,18 +117,40 @@ def run_crawl(settings: Settings, sources_file: Path, substitutions: dict[str, s
         raise typer.Exit(2) from error
 
 
-def run_load(settings: Settings, manifests: list[Path] | None = None) -> Any:
+def run_load(settings: Settings, build: Path, manifests: list[Path] | None = None) -> Any:
     from warehouse.load import load as load_landing
 
-    typer.echo(f"Loading landing files of {settings.landing_dir} into {settings.db} ...", err=True)
-    return load_landing(settings.db, settings.landing_dir, manifests, progress=load_progress)
+    typer.echo(f"Loading landing files of {settings.landing_dir} ...", err=True)
+    return load_landing(build, settings.landing_dir, manifests, progress=load_progress)
 
 
-def run_transform(settings: Settings) -> bool:
+def run_transform(settings: Settings, build: Path) -> bool:
     from warehouse.pipeline import transform as dbt_transform
 
-    typer.echo(f"Building the dbt project into {settings.db} ...", err=True)
-    return dbt_transform(settings, "build")
+    typer.echo("Building the dbt project ...", err=True)
+    return dbt_transform(settings, build, "build")
+
+
+@contextlib.contextmanager
+def building(settings: Settings) -> Iterator[Path]:
+    """The private build copy of the warehouse, under the build lock (see warehouse.publish)."""
+    from warehouse.publish import WarehouseBusyError
+    from warehouse.publish import building as build_lock
+
+    try:
+        with build_lock(settings.db) as build:
+            yield build
+    except WarehouseBusyError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(3) from error
+
+
+def publish(build: Path, settings: Settings) -> None:
+    """Publish the build copy as the warehouse analysts open."""
+    from warehouse.publish import publish as publish_build
+
+    publish_build(build, settings.db)
+    typer.echo(f"Published the warehouse to {settings.db}", err=True)
 
 
 def finish(crawl_result: Any, load_report: Any, transformed: bool | None) -> int:
@@ -148,7 +169,7 @@ def finish(crawl_result: Any, load_report: Any, transformed: bool | None) -> int
         typer.echo(f"error: {len(load_report.failed)} run(s) failed to load", err=True)
         code = 1
     if transformed is False:
-        typer.echo("error: dbt build failed", err=True)
+        typer.echo("error: dbt build failed; the published warehouse was left as it was", err=True)
         code = 1
     return code
 
@@ -166,28 +187,48 @@ def crawl(sources: SourcesOption = None,
 
 @app.command()
 def load() -> None:
-    """Load every finished landing file not yet loaded into the raw schema."""
+    """Load every finished landing file not yet loaded into the raw schema, then publish."""
     settings = get_settings()
-    report = run_load(settings)
+    with building(settings) as build:
+        report = run_load(settings, build)
+        publish(build, settings)
     raise typer.Exit(finish(None, report, None))
 
 
 @app.command()
 def transform() -> None:
-    """Build and test the dbt project (staging, intermediate, marts) on the warehouse."""
+    """Build and test the dbt project (staging, intermediate, marts); publish if it passed."""
     settings = get_settings()
-    ok = run_transform(settings)
+    with building(settings) as build:
+        ok = run_transform(settings, build)
+        if ok:
+            publish(build, settings)
     raise typer.Exit(0 if ok else 1)
+
+
+def crawl_load_transform(settings: Settings, sources_file: Path,
+                         substitutions: dict[str, str] | None = None,
+                         replay: Any = None) -> int:
+    """The main job: crawl, load, build, and publish only what built; returns the exit code."""
+    with building(settings) as build:
+        if replay is not None:
+            with replay as server:
+                typer.echo(f"Replaying the bundled recording on {server.base_url}", err=True)
+                result = run_crawl(settings, sources_file, {"replay": server.base_url})
+        else:
+            result = run_crawl(settings, sources_file, substitutions)
+        report = run_load(settings, build, result.manifest_paths)
+        transformed = run_transform(settings, build) if result.manifests else None
+        if transformed:
+            publish(build, settings)
+    return finish(result, report, transformed)
 
 
 @app.command()
 def nightly(sources: SourcesOption = None) -> None:
     """Crawl, load and transform: the job to run every night (never uses the recording)."""
     settings = get_settings()
-    result = run_crawl(settings, resolve_sources(sources, settings))
-    report = run_load(settings, result.manifest_paths)
-    transformed = run_transform(settings) if result.manifests else None
-    raise typer.Exit(finish(result, report, transformed))
+    raise typer.Exit(crawl_load_transform(settings, resolve_sources(sources, settings)))
 
 
 @app.command()
@@ -196,12 +237,8 @@ def demo() -> None:
     from warehouse.replay import RECORDING_DIR, ReplayServer, load_routes
 
     settings = get_settings()
-    with ReplayServer(load_routes(RECORDING_DIR)) as server:
-        typer.echo(f"Replaying the bundled recording on {server.base_url}", err=True)
-        result = run_crawl(settings, RECORDING_DIR / "sources.yml", {"replay": server.base_url})
-    report = run_load(settings, result.manifest_paths)
-    transformed = run_transform(settings)
-    code = finish(result, report, transformed)
+    code = crawl_load_transform(settings, RECORDING_DIR / "sources.yml",
+                                replay=ReplayServer(load_routes(RECORDING_DIR)))
     if code == 0:
         describe_warehouse(settings)
     raise typer.Exit(code)
@@ -262,8 +299,9 @@ def docs(
     from warehouse.pipeline import transform as dbt_transform
 
     settings = get_settings()
-    if not dbt_transform(settings, "docs", ["generate"]):
-        raise typer.Exit(1)
+    with building(settings) as build:
+        if not dbt_transform(settings, build, "docs", ["generate"]):
+            raise typer.Exit(1)
     target = settings.dbt_project_dir.resolve() / "target"
     typer.echo(f"Docs generated in {target}")
     if not serve:

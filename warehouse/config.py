@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="POSTINGS_", env_file=".env", extra="ignore")
 
     data_dir: Path = Path("data")
-    db: Path = Path("data/warehouse.duckdb")
+    #: The warehouse analysts open; defaults to ``<data_dir>/warehouse.duckdb``.
+    db: Path = None  # type: ignore[assignment]
     sources: Path = PROJECT_ROOT / "sources.yml"
     dbt_project_dir: Path = PROJECT_ROOT / "dbt_project"
     log_level: str = "INFO"
@@ -46,6 +47,12 @@ class Settings(BaseSettings):
     usajobs_email: str | None = None
     adzuna_app_id: SecretStr | None = None
     adzuna_app_key: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _default_db(self) -> Settings:
+        if self.db is None:
+            self.db = self.data_dir / "warehouse.duckdb"
+        return self
 
     @property
     def landing_dir(self) -> Path:

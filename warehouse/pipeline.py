@@ -113,17 +113,24 @@ def crawl(settings: Settings, sources_file: Path, substitutions: dict[str, str] 
     return result
 
 
-def transform(settings: Settings, command: str = "build", extra_args: list[str] | None = None
-              ) -> bool:
-    """Run ``dbt <command>`` on the warehouse; True when dbt succeeded."""
+def transform(settings: Settings, database: Path, command: str = "build",
+              extra_args: list[str] | None = None) -> bool:
+    """Run ``dbt <command>`` on ``database`` (the build copy); True when dbt succeeded."""
     from dbt.cli.main import dbtRunner
 
-    os.environ["POSTINGS_DB"] = str(settings.absolute_db())
     project_dir = str(settings.dbt_project_dir.resolve())
     args = ["--no-use-colors", command, "--project-dir", project_dir, "--profiles-dir",
             project_dir, *(extra_args or [])]
     logger.info("dbt %s", " ".join(args))
-    result = dbtRunner().invoke(args)
+    previous = os.environ.get("POSTINGS_DBT_DB")
+    os.environ["POSTINGS_DBT_DB"] = str(database.resolve())
+    try:
+        result = dbtRunner().invoke(args)
+    finally:
+        if previous is None:
+            os.environ.pop("POSTINGS_DBT_DB", None)
+        else:
+            os.environ["POSTINGS_DBT_DB"] = previous
     if result.exception is not None:
         logger.error("dbt %s failed: %s", command, result.exception)
     return bool(result.success)
