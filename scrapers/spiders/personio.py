@@ -1,0 +1,112 @@
+"""Spider for Personio career sites through their public XML job feed.
+
+Endpoint: ``GET {api_base}/xml`` (``?language=de`` when the entry sets ``language``), where the
+default ``api_base`` is the company's host, ``https://{company}.jobs.personio.de``; companies on
+``{company}.jobs.personio.com`` set ``api_base`` to that host. One request returns the whole
+feed: a ``<workzag-jobs>`` root with one ``<position>`` element per job and no pagination.
+
+A position has ``id``, ``subcompany`` (the hiring legal entity), ``office`` and
+``additionalOffices``, ``department``, ``recruitingCategory``, ``name`` (the title),
+``employmentType`` and ``schedule``, ``seniority``, ``yearsOfExperience``, ``occupation``,
+``createdAt`` and ``jobDescriptions`` (``<jobDescription><name/><value/></jobDescription>``
+blocks of HTML, often empty). The feed has no posting URL; ``url`` is the public job page
+``https://{company}.jobs.personio.de/job/{id}``. The payload is the ``<position>`` element
+serialised as XML. A feed can list the same position twice (same id, same content): the spider
+yields both, and the validate pipeline keeps the first and counts the other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from scrapy import Selector
+
+from scrapers.items import JobPostingItem
+from scrapers.spiders.base import PostingsSpider
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.http import Response
+
+#: A company's careers subdomain: one DNS label.
+_SUBDOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+#: Where a position is shown to the public.
+PUBLIC_JOB_URL = "https://{company}.jobs.personio.de/job/{id}"
+
+
+def _text(node: Selector, path: str) -> str | None:
+    """The stripped text of the first element at ``path``; None when absent or empty."""
+    value = node.xpath(f"{path}/text()").get()
+    value = value.strip() if value is not None else None
+    return value or None
+
+
+def personio_description(position: Selector) -> str | None:
+    """The position's description blocks as HTML, each under its heading; None when empty."""
+    parts = []
+    for block in position.xpath("jobDescriptions/jobDescription"):
+        name, value = _text(block, "name"), _text(block, "value")
+        if value:
+            parts.append(f"<h3>{name}</h3>{value}" if name else value)
+    return "".join(parts) or None
+
+
+class PersonioSpider(PostingsSpider):
+    """One Personio company: ``{kind: personio, company: <subdomain>}``."""
+
+    name = "personio"
+    identity_option = "company"
+    default_api_base = "https://{company}.jobs.personio.de"
+
+    @classmethod
+    def validate_options(cls, options: dict[str, Any]) -> str:
+        """Check that ``company`` is a subdomain (it becomes part of a host name)."""
+        key = super().validate_options(options)
+        if not _SUBDOMAIN.match(str(options["company"])):
+            raise ValueError(f"company must be a Personio subdomain, got {options['company']!r}")
+        return key
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.api_base = self.api_base.replace("{company}", str(self.options["company"]))
+
+    def initial_requests(self) -> Iterable[Request]:
+        language = self.options.get("language")
+        query = f"?language={quote(str(language), safe='')}" if language else ""
+        yield self.request(f"{self.api_base}/xml{query}", self.parse)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[JobPostingItem]:
+        """Yield one item per ``<position>`` of the feed, duplicates included."""
+        feed = Selector(text=response.text, type="xml")
+        if not feed.xpath("/workzag-jobs"):
+            self.record_error("unexpected_shape", response.url,
+                              "not a Personio feed (no <workzag-jobs> root)")
+            return
+        yield from self.each_record(feed.xpath("/workzag-jobs/position"), self.build_item,
+                                    lambda position: _text(position, "id"))
+
+    def build_item(self, position: Selector) -> JobPostingItem:
+        """Map one ``<position>`` element to an item, values as published."""
+        posting_id = _text(position, "id")
+        if posting_id is None:
+            raise ValueError("position has no <id>")
+        offices = [_text(position, "office"),
+                   *(office.strip() for office in
+                     position.xpath("additionalOffices/office/text()").getall())]
+        employment = [_text(position, "employmentType"), _text(position, "schedule")]
+        return self.item(
+            source_posting_id=posting_id,
+            url=PUBLIC_JOB_URL.format(company=self.options["company"], id=quote(posting_id)),
+            title=_text(position, "name"),
+            company_name=_text(position, "subcompany") or self.options["company"],
+            location="; ".join(office for office in offices if office) or None,
+            department=_text(position, "department"),
+            employment_type=", ".join(part for part in employment if part) or None,
+            posted_at=_text(position, "createdAt"),
+            description=personio_description(position),
+            payload=position.get(),
+            payload_format="xml",
+        )
