@@ -113,3 +113,30 @@ def load_sources(path: Path, substitutions: dict[str, str] | None = None) -> lis
         seen.add(entry.key)
         entries.append(entry)
     return entries
+
+
+def format_entry(options: dict[str, Any]) -> str:
+    """One entry as a single YAML flow-mapping line, ``kind`` first."""
+    ordered = {"kind": options["kind"], **{k: v for k, v in options.items() if k != "kind"}}
+    return yaml.safe_dump([ordered], default_flow_style=None, sort_keys=False,
+                          width=1000).strip().removeprefix("- ").join(("  - ", "\n"))
+
+
+def append_entry(path: Path, options: dict[str, Any]) -> SourceEntry:
+    """Add an entry at the end of a sources file, keeping its comments; refuse a duplicate.
+
+    The file is re-read and validated with the new entry before anything is written.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8") if path.exists() else "sources:\n"
+    existing = load_sources(path) if path.exists() else []
+    entry = parse_entry(options, len(existing) + 1)
+    if any(known.key == entry.key for known in existing):
+        raise SourceConfigError(f"{path}: {entry.key} is already listed")
+    if not text.endswith("\n"):
+        text += "\n"
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text + format_entry(options), encoding="utf-8")
+    load_sources(temporary)  # the whole file must still be valid
+    temporary.replace(path)
+    return entry

@@ -313,5 +313,92 @@ def docs(
             httpd.serve_forever()
 
 
+sources_app = typer.Typer(no_args_is_help=True, help="List, add and check the sources to crawl.")
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("list")
+def sources_list(sources: SourcesOption = None) -> None:
+    """List the sources of the sources file with their keys."""
+    from scrapers.sources import SourceConfigError, load_sources
+
+    settings = get_settings()
+    path = resolve_sources(sources, settings)
+    try:
+        entries = load_sources(path)
+    except SourceConfigError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    for entry in entries:
+        typer.echo(entry.key)
+    typer.echo(f"{len(entries)} sources in {path}", err=True)
+
+
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(help="A careers page (or posting) URL of a known platform.")],
+    sources: SourcesOption = None,
+    company: Annotated[str | None, typer.Option(help="The employer's display name.")] = None,
+) -> None:
+    """Recognise a careers URL (greenhouse, lever, ashby, workable, ...) and add its board."""
+    from scrapers.discovery import entry_from_url
+    from scrapers.sources import SourceConfigError, append_entry, format_entry
+
+    settings = get_settings()
+    path = resolve_sources(sources, settings)
+    try:
+        options = entry_from_url(url)
+        if company and "company" not in options:
+            options["company"] = company
+        entry = append_entry(path, options)
+    except (ValueError, SourceConfigError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(f"added {entry.key} to {path}: {format_entry(options).strip()}")
+
+
+@sources_app.command("check")
+def sources_check(
+    sources: SourcesOption = None,
+    only: Annotated[list[str] | None, typer.Option(
+        "--only", help="Check only this source key (repeatable).")] = None,
+) -> None:
+    """Ask every board for its first page (a few requests each) and report which answer."""
+    import tempfile
+
+    import yaml
+
+    from scrapers.sources import SourceConfigError, load_sources
+    from warehouse.pipeline import crawl as crawl_sources
+
+    settings = get_settings()
+    path = resolve_sources(sources, settings)
+    try:
+        entries = load_sources(path)
+    except SourceConfigError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    if only:
+        entries = [entry for entry in entries if entry.key in set(only)]
+    with tempfile.TemporaryDirectory(prefix="postings-check-") as scratch:
+        probe = Path(scratch) / "sources.yml"
+        probe.write_text(yaml.safe_dump({"sources": [
+            {**entry.options, "max_requests": 3,
+             **({"name": entry.key.split(":", 1)[1]} if "name" not in entry.options else {})}
+            for entry in entries]}, sort_keys=False), encoding="utf-8")
+        probe_settings = settings.model_copy(update={"data_dir": Path(scratch) / "data"})
+        result = crawl_sources(probe_settings, probe, on_run=echo_run)
+    answering = 0
+    typer.echo(f"\n{'source':<40} {'answers':<8} first-page postings / reason")
+    for manifest in sorted(result.manifests, key=lambda m: m["source_key"]):
+        ok = int(manifest.get("postings") or 0) > 0 or manifest["status"] == "empty"
+        answering += ok
+        reason = (manifest.get("error_summary") or "").split("\n")[0][:100]
+        detail = str(manifest.get("postings", 0)) if ok else reason
+        typer.echo(f"{manifest['source_key']:<40} {'yes' if ok else 'NO':<8} {detail}")
+    typer.echo(f"{answering} of {len(result.manifests)} sources answer")
+    raise typer.Exit(0 if answering == len(result.manifests) else 1)
+
+
 if __name__ == "__main__":
     app()
