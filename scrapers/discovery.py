@@ -157,7 +157,7 @@ def _subdomain_platform(kind: str, pattern: str) -> Recogniser:
             return None
         if match["company"] in _PLATFORM_SUBDOMAINS:
             raise ValueError(f"{url!r} is {kind}'s own site, not a company's careers site")
-        return {"kind": kind, "company": match["company"]}
+        return {"kind": kind, "subdomain": match["company"]}
 
     return recognise
 
@@ -167,7 +167,7 @@ def _personio(host: str, segments: list[str], query: dict[str, list[str]],
     match = re.fullmatch(_COMPANY_SUBDOMAIN + r"\.jobs\.personio\.(?P<tld>de|com)", host)
     if match is None:
         return None
-    entry: dict[str, Any] = {"kind": "personio", "company": match["company"]}
+    entry: dict[str, Any] = {"kind": "personio", "subdomain": match["company"]}
     if match["tld"] == "com":
         entry["api_base"] = f"https://{match['company']}.jobs.personio.com"
     return entry

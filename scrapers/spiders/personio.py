@@ -1,8 +1,8 @@
 """Spider for Personio career sites through their public XML job feed.
 
 Endpoint: ``GET {api_base}/xml`` (``?language=de`` when the entry sets ``language``), where the
-default ``api_base`` is the company's host, ``https://{company}.jobs.personio.de``; companies on
-``{company}.jobs.personio.com`` set ``api_base`` to that host. One request returns the whole
+default ``api_base`` is the company's host, ``https://{subdomain}.jobs.personio.de``; companies on
+``{subdomain}.jobs.personio.com`` set ``api_base`` to that host. One request returns the whole
 feed: a ``<workzag-jobs>`` root with one ``<position>`` element per job and no pagination.
 
 A position has ``id``, ``subcompany`` (the hiring legal entity), ``office`` and
@@ -10,7 +10,7 @@ A position has ``id``, ``subcompany`` (the hiring legal entity), ``office`` and
 ``employmentType`` and ``schedule``, ``seniority``, ``yearsOfExperience``, ``occupation``,
 ``createdAt`` and ``jobDescriptions`` (``<jobDescription><name/><value/></jobDescription>``
 blocks of HTML, often empty). The feed has no posting URL; ``url`` is the public job page
-``https://{company}.jobs.personio.de/job/{id}``. The payload is the ``<position>`` element
+``https://{subdomain}.jobs.personio.de/job/{id}``. The payload is the ``<position>`` element
 serialised as XML. A feed can list the same position twice (same id, same content): the spider
 yields both, and the validate pipeline keeps the first and counts the other.
 """
@@ -55,23 +55,23 @@ def personio_description(position: Selector) -> str | None:
 
 
 class PersonioSpider(PostingsSpider):
-    """One Personio company: ``{kind: personio, company: <subdomain>}``."""
+    """One Personio company: ``{kind: personio, subdomain: <subdomain>}``."""
 
     name = "personio"
-    identity_option = "company"
-    default_api_base = "https://{company}.jobs.personio.de"
+    identity_option = "subdomain"
+    default_api_base = "https://{subdomain}.jobs.personio.de"
 
     @classmethod
     def validate_options(cls, options: dict[str, Any]) -> str:
         """Check that ``company`` is a subdomain (it becomes part of a host name)."""
         key = super().validate_options(options)
-        if not _SUBDOMAIN.match(str(options["company"])):
+        if not _SUBDOMAIN.match(str(options["subdomain"])):
             raise ValueError(f"company must be a Personio subdomain, got {options['company']!r}")
         return key
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.api_base = self.api_base.replace("{company}", str(self.options["company"]))
+        self.api_base = self.api_base.replace("{subdomain}", str(self.options["subdomain"]))
 
     def initial_requests(self) -> Iterable[Request]:
         language = self.options.get("language")
@@ -99,9 +99,10 @@ class PersonioSpider(PostingsSpider):
         employment = [_text(position, "employmentType"), _text(position, "schedule")]
         return self.item(
             source_posting_id=posting_id,
-            url=PUBLIC_JOB_URL.format(company=self.options["company"], id=quote(posting_id)),
+            url=PUBLIC_JOB_URL.format(company=self.options["subdomain"], id=quote(posting_id)),
             title=_text(position, "name"),
-            company_name=_text(position, "subcompany") or self.options["company"],
+            company_name=_text(position, "subcompany") or self.options.get("company")
+            or self.options["subdomain"],
             location="; ".join(office for office in offices if office) or None,
             department=_text(position, "department"),
             employment_type=", ".join(part for part in employment if part) or None,

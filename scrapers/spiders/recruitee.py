@@ -1,7 +1,7 @@
 """Spider for Recruitee career sites through their public Careers Site API.
 
 Endpoint: ``GET {api_base}/api/offers/`` where the default ``api_base`` is the company's own
-host, ``https://{company}.recruitee.com``; an entry's ``api_base`` replaces that whole part (for
+host, ``https://{subdomain}.recruitee.com``; an entry's ``api_base`` replaces that whole part (for
 a company that serves its careers site on its own domain). One request returns every published
 offer in ``offers``; there is no pagination.
 
@@ -42,23 +42,23 @@ def workplace_from_flags(offer: dict[str, Any]) -> str | None:
 
 
 class RecruiteeSpider(PostingsSpider):
-    """One Recruitee company: ``{kind: recruitee, company: <subdomain>}``."""
+    """One Recruitee company: ``{kind: recruitee, subdomain: <subdomain>}``."""
 
     name = "recruitee"
-    identity_option = "company"
-    default_api_base = "https://{company}.recruitee.com"
+    identity_option = "subdomain"
+    default_api_base = "https://{subdomain}.recruitee.com"
 
     @classmethod
     def validate_options(cls, options: dict[str, Any]) -> str:
         """Check that ``company`` is a subdomain (it becomes part of a host name)."""
         key = super().validate_options(options)
-        if not _SUBDOMAIN.match(str(options["company"])):
+        if not _SUBDOMAIN.match(str(options["subdomain"])):
             raise ValueError(f"company must be a Recruitee subdomain, got {options['company']!r}")
         return key
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.api_base = self.api_base.replace("{company}", str(self.options["company"]))
+        self.api_base = self.api_base.replace("{subdomain}", str(self.options["subdomain"]))
 
     def initial_requests(self) -> Iterable[Request]:
         yield self.request(f"{self.api_base}/api/offers/", self.parse)
@@ -81,7 +81,8 @@ class RecruiteeSpider(PostingsSpider):
             source_posting_id=offer["id"],
             url=offer.get("careers_url"),
             title=offer.get("title"),
-            company_name=offer.get("company_name") or self.options["company"],
+            company_name=offer.get("company_name") or self.options.get("company")
+            or self.options["subdomain"],
             location=offer.get("location") or None,
             remote=workplace_from_flags(offer),
             department=offer.get("department"),

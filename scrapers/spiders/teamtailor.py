@@ -1,7 +1,7 @@
 """Spider for Teamtailor career sites through their public JSON Feed.
 
 Endpoint: ``GET {api_base}/jobs.json`` where the default ``api_base`` is the company's career
-site, ``https://{company}.teamtailor.com``; a career site on the company's own domain sets
+site, ``https://{subdomain}.teamtailor.com``; a career site on the company's own domain sets
 ``api_base`` to it. The recorded answer (Teamtailor's own site) names itself
 ``"feed_url": "https://career.teamtailor.com/jobs.json"``: it is a JSON Feed 1.1 document that
 every career site publishes without a key, unlike Teamtailor's REST API (api.teamtailor.com),
@@ -66,24 +66,24 @@ def teamtailor_location(posting: dict[str, Any]) -> str | None:
 
 
 class TeamtailorSpider(PostingsSpider):
-    """One Teamtailor career site: ``{kind: teamtailor, company: <subdomain>}``."""
+    """One Teamtailor career site: ``{kind: teamtailor, subdomain: <subdomain>}``."""
 
     name = "teamtailor"
-    identity_option = "company"
-    default_api_base = "https://{company}.teamtailor.com"
+    identity_option = "subdomain"
+    default_api_base = "https://{subdomain}.teamtailor.com"
 
     @classmethod
     def validate_options(cls, options: dict[str, Any]) -> str:
         """Check ``company`` (it becomes part of a host name) and ``max_pages``."""
         key = super().validate_options(options)
-        if not _SUBDOMAIN.match(str(options["company"])):
+        if not _SUBDOMAIN.match(str(options["subdomain"])):
             raise ValueError(f"company must be a Teamtailor subdomain, got {options['company']!r}")
         _max_pages(options)
         return key
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.api_base = self.api_base.replace("{company}", str(self.options["company"]))
+        self.api_base = self.api_base.replace("{subdomain}", str(self.options["subdomain"]))
 
     def initial_requests(self) -> Iterable[Request]:
         yield self.request(f"{self.api_base}/jobs.json", self.parse, cb_kwargs={"page": 1})
@@ -125,7 +125,8 @@ class TeamtailorSpider(PostingsSpider):
             source_posting_id=entry["id"],
             url=entry.get("url"),
             title=entry.get("title") or posting.get("title"),
-            company_name=organisation_name or feed_title or self.options["company"],
+            company_name=organisation_name or feed_title or self.options.get("company")
+            or self.options["subdomain"],
             location=teamtailor_location(posting),
             remote=", ".join(map(str, _as_list(posting.get("jobLocationType")))) or None,
             employment_type=", ".join(map(str, employment)) or None,

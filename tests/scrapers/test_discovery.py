@@ -42,7 +42,7 @@ def expected_entry(board: dict[str, Any]) -> dict[str, Any]:
         return {"kind": "workday", "tenant": workday["tenant"], "site": workday["site"],
                 "host": workday["shard"]}
     option = {"greenhouse": "board", "ashby": "board", "lever": "site", "workable": "account",
-              "smartrecruiters": "company_id"}.get(board["platform"], "company")
+              "smartrecruiters": "company_id"}.get(board["platform"], "subdomain")
     return {"kind": board["platform"], option: board["slug"]}
 
 
@@ -125,7 +125,7 @@ def test_teamtailor_job_urls_name_the_career_site(fixture_json):
             *(item["url"] for item in document["items"])]
 
     assert [entry_from_url(url) for url in urls] == [
-        {"kind": "teamtailor", "company": "career"}
+        {"kind": "teamtailor", "subdomain": "career"}
     ] * len(urls)
 
 
@@ -214,14 +214,14 @@ def test_dataset_apply_urls_resolve_to_their_company_board_or_say_why_not(fixtur
         ("https://careers.smartrecruiters.com/BoschGroup",
          {"kind": "smartrecruiters", "company_id": "BoschGroup"}),
         ("https://trustedshops.recruitee.com/o/fullstack-engineer-typescript-aws-react-mfd",
-         {"kind": "recruitee", "company": "trustedshops"}),
+         {"kind": "recruitee", "subdomain": "trustedshops"}),
         ("https://clark.jobs.personio.de/job/2415353?language=de",
-         {"kind": "personio", "company": "clark"}),
+         {"kind": "personio", "subdomain": "clark"}),
         ("https://ottonova.jobs.personio.com/",
-         {"kind": "personio", "company": "ottonova",
+         {"kind": "personio", "subdomain": "ottonova",
           "api_base": "https://ottonova.jobs.personio.com"}),
         ("https://career.teamtailor.com/jobs/7167985-account-executive-italy-madrid-based",
-         {"kind": "teamtailor", "company": "career"}),
+         {"kind": "teamtailor", "subdomain": "career"}),
         ("https://nvidia.wd5.myworkdayjobs.com/en-US/NVIDIAExternalCareerSite/details/x_JR1",
          {"kind": "workday", "tenant": "nvidia", "site": "NVIDIAExternalCareerSite",
           "host": "wd5"}),

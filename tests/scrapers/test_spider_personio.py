@@ -40,12 +40,12 @@ def position_text(relative_path: str, index: int = 0) -> str:
 
 
 def parse(make_spider, relative_path: str, company: str, body: bytes | None = None) -> tuple:
-    spider = make_spider(PersonioSpider, company=company)
+    spider = make_spider(PersonioSpider, subdomain=company)
     return spider, list(spider.parse(xml_response(relative_path, company, body)))
 
 
 def test_first_request_asks_for_the_company_feed(make_spider):
-    spider = make_spider(PersonioSpider, company="clark")
+    spider = make_spider(PersonioSpider, subdomain="clark")
 
     [request] = spider.initial_requests()
 
@@ -55,7 +55,7 @@ def test_first_request_asks_for_the_company_feed(make_spider):
 
 
 def test_language_and_api_base_options(make_spider):
-    spider = make_spider(PersonioSpider, company="clark", language="en",
+    spider = make_spider(PersonioSpider, subdomain="clark", language="en",
                          api_base="https://clark.jobs.personio.com")
 
     [request] = spider.initial_requests()
@@ -184,8 +184,8 @@ def test_a_page_that_is_not_a_feed_is_counted(make_spider, stats_of):
 def test_crawl_over_http_keeps_the_first_of_a_repeated_position(run_crawl, route_to):
     result = run_crawl(
         "sources:\n"
-        '  - {kind: personio, company: clark, api_base: "{replay}", delay: 0}\n'
-        '  - {kind: personio, company: acme, api_base: "{replay}/acme", delay: 0}\n',
+        '  - {kind: personio, subdomain: clark, api_base: "{replay}", delay: 0}\n'
+        '  - {kind: personio, subdomain: acme, api_base: "{replay}/acme", delay: 0}\n',
         [route_to("/xml", CLARK), route_to("/acme/xml", DUPLICATED)],
     )
 

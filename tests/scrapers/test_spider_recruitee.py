@@ -19,7 +19,7 @@ OFFERS_URL = "https://acme.recruitee.com/api/offers/"
 
 
 def test_first_request_asks_the_company_host_for_its_offers(make_spider):
-    spider = make_spider(RecruiteeSpider, company="acme")
+    spider = make_spider(RecruiteeSpider, subdomain="acme")
 
     [request] = spider.initial_requests()
 
@@ -29,7 +29,7 @@ def test_first_request_asks_the_company_host_for_its_offers(make_spider):
 
 
 def test_api_base_replaces_the_company_host(make_spider):
-    spider = make_spider(RecruiteeSpider, company="acme", api_base="https://careers.acme.com/")
+    spider = make_spider(RecruiteeSpider, subdomain="acme", api_base="https://careers.acme.com/")
 
     [request] = spider.initial_requests()
 
@@ -39,11 +39,11 @@ def test_api_base_replaces_the_company_host(make_spider):
 @pytest.mark.parametrize("company", ["acme.evil.com", "-acme", "acme/../x", ""])
 def test_company_must_be_a_subdomain(company):
     with pytest.raises((KeyError, ValueError)):
-        RecruiteeSpider.validate_options({"company": company})
+        RecruiteeSpider.validate_options({"subdomain": company})
 
 
 def test_parse_yields_every_offer(make_spider, json_response, stats_of):
-    spider = make_spider(RecruiteeSpider, company="acme")
+    spider = make_spider(RecruiteeSpider, subdomain="acme")
 
     items = list(spider.parse(json_response(FIXTURE, url=OFFERS_URL)))
 
@@ -53,7 +53,7 @@ def test_parse_yields_every_offer(make_spider, json_response, stats_of):
 
 def test_parse_maps_a_hybrid_offer(make_spider, json_response, fixture_json):
     [offer, _] = fixture_json(FIXTURE)["offers"]
-    spider = make_spider(RecruiteeSpider, company="acme")
+    spider = make_spider(RecruiteeSpider, subdomain="acme")
 
     [item, _] = spider.parse(json_response(FIXTURE, url=OFFERS_URL))
 
@@ -81,7 +81,7 @@ def test_parse_maps_a_hybrid_offer(make_spider, json_response, fixture_json):
 
 def test_parse_maps_the_second_offer(make_spider, json_response, fixture_json):
     [_, offer] = fixture_json(FIXTURE)["offers"]
-    spider = make_spider(RecruiteeSpider, company="acme")
+    spider = make_spider(RecruiteeSpider, subdomain="acme")
 
     [_, item] = spider.parse(json_response(FIXTURE, url=OFFERS_URL))
 
@@ -113,7 +113,7 @@ def test_remote_is_the_flag_that_is_set(make_spider, json_response, fixture_json
     """Synthetic: the first recorded offer with its workplace flags replaced."""
     document = fixture_json(FIXTURE)
     document["offers"][0].update(flags)
-    spider = make_spider(RecruiteeSpider, company="acme")
+    spider = make_spider(RecruiteeSpider, subdomain="acme")
     response = json_response(FIXTURE, url=OFFERS_URL, body=json.dumps(document).encode())
 
     [item, _] = spider.parse(response)
@@ -125,7 +125,7 @@ def test_broken_offer_is_counted_and_skipped(make_spider, json_response, fixture
     """Synthetic: a copy of recruitee_1.json whose first offer has lost its ``id``."""
     document = fixture_json(FIXTURE)
     del document["offers"][0]["id"]
-    spider = make_spider(RecruiteeSpider, company="acme")
+    spider = make_spider(RecruiteeSpider, subdomain="acme")
     response = json_response(FIXTURE, url=OFFERS_URL, body=json.dumps(document).encode())
 
     items = list(spider.parse(response))
@@ -138,7 +138,7 @@ def test_broken_offer_is_counted_and_skipped(make_spider, json_response, fixture
 
 
 def test_an_answer_without_offers_is_counted(make_spider, json_response, stats_of):
-    spider = make_spider(RecruiteeSpider, company="acme")
+    spider = make_spider(RecruiteeSpider, subdomain="acme")
     response = json_response(FIXTURE, url=OFFERS_URL, body=b'{"error": "not found"}')
 
     assert list(spider.parse(response)) == []
@@ -147,7 +147,7 @@ def test_an_answer_without_offers_is_counted(make_spider, json_response, stats_o
 
 def test_crawl_over_http_lands_every_offer(run_crawl, route_to):
     result = run_crawl(
-        'sources:\n  - {kind: recruitee, company: acme, api_base: "{replay}", delay: 0}\n',
+        'sources:\n  - {kind: recruitee, subdomain: acme, api_base: "{replay}", delay: 0}\n',
         [route_to("/api/offers/", FIXTURE)],
     )
 

@@ -20,12 +20,12 @@ FEED_URL = "https://career.teamtailor.com/jobs.json"
 
 
 def parse(make_spider, json_response, body: bytes | None = None, **options) -> tuple:
-    spider = make_spider(TeamtailorSpider, company="career", **options)
+    spider = make_spider(TeamtailorSpider, subdomain="career", **options)
     return spider, list(spider.parse(json_response(FIXTURE, url=FEED_URL, body=body)))
 
 
 def test_first_request_asks_for_the_career_site_feed(make_spider, fixture_json):
-    spider = make_spider(TeamtailorSpider, company="career")
+    spider = make_spider(TeamtailorSpider, subdomain="career")
 
     [request] = spider.initial_requests()
 
@@ -160,7 +160,7 @@ def test_crawl_over_http_follows_next_url_until_an_empty_page(run_crawl, fixture
     ]
 
     result = run_crawl(
-        'sources:\n  - {kind: teamtailor, company: career, api_base: "{replay}", delay: 0}\n',
+        'sources:\n  - {kind: teamtailor, subdomain: career, api_base: "{replay}", delay: 0}\n',
         routes,
     )
 
