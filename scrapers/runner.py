@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from scrapers.redact import install_root_log_handler, redact
 from scrapers.sources import SourceEntry, load_sources
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,6 @@ def source_settings(entry: SourceEntry) -> dict[str, Any]:
         custom["AUTOTHROTTLE_START_DELAY"] = entry.delay
         if entry.delay == 0:
             custom["AUTOTHROTTLE_ENABLED"] = False
-            custom["RANDOMIZE_DOWNLOAD_DELAY"] = False
     if entry.concurrency is not None:
         custom["CONCURRENT_REQUESTS_PER_DOMAIN"] = entry.concurrency
         custom["CONCURRENT_REQUESTS"] = max(16, entry.concurrency)
@@ -68,7 +68,8 @@ def failed_manifest(entry: SourceEntry, landing_dir: Path, message: str) -> Path
         "crawl_run_id": run_id, "source_key": entry.key, "source_kind": entry.kind,
         "started_at": now, "finished_at": now, "finish_reason": "error", "status": "failed",
         "requests": 0, "responses": 0, "postings": 0, "errors": 1,
-        "error_summary": f"{entry.key}: {message}"[:2000], "landing_file": None, "counters": {},
+        "error_summary": redact(f"{entry.key}: {message}")[:2000], "landing_file": None,
+        "counters": {},
     })
     return path
 
@@ -82,7 +83,12 @@ def crawl(entries: list[SourceEntry], landing_dir: Path, parallel: int) -> list[
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
     settings = get_project_settings()
     settings.set("POSTINGS_LANDING_DIR", str(landing_dir), priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    # The runner owns the root log handler, so that every line passes RedactSecretsFilter:
+    # Scrapy replaces its own root handler each time a crawler is created or started.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    install_root_log_handler(settings.get("LOG_LEVEL"), settings.get("LOG_FORMAT"),
+                             settings.get("LOG_DATEFORMAT"))
+    process = CrawlerProcess(settings)
     manifests: list[Path] = []
     semaphore = defer.DeferredSemaphore(max(1, parallel))
 

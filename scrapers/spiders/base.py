@@ -5,20 +5,29 @@ class turns the entry's options into an API base URL and a source key, wraps eve
 an errback that counts and logs failures, and gives subclasses :meth:`each_record`, which parses
 the records of a page one at a time so that one broken record is counted and skipped while the
 rest of the page goes on.
+
+Hostile input is survived, counted and named, never fatal: a page that is not JSON (truncated,
+HTML, nested deeper than Python can parse) is one counted error; bytes that are not UTF-8 are
+replaced with U+FFFD and counted; a record whose id is an object is rejected, and one whose text
+fields are objects, lists or lone surrogates is stored with its problem recorded; a redirect loop
+that the scheduler would drop silently fails its request like any other failure.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 
 from scrapers.items import JobPostingItem
+from scrapers.redact import redact
 
 if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
@@ -26,6 +35,13 @@ logger = logging.getLogger(__name__)
 
 #: At most this many error messages are kept for a run's manifest (all are counted).
 MAX_ERROR_MESSAGES = 50
+#: Item fields that hold text; a number in one of them is kept as its text.
+TEXT_FIELDS = ("source_posting_id", "title", "company_name", "location", "remote", "department",
+               "employment_type", "posted_at", "url", "description", "payload")
+#: Fields where a number is ordinary (ids, epoch timestamps); elsewhere it is worth a note.
+NUMBER_FIELDS = frozenset({"source_posting_id", "posted_at", "remote"})
+#: A code point that UTF-8 cannot encode (half of a surrogate pair, alone).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class PostingsSpider(Spider):
@@ -48,6 +64,12 @@ class PostingsSpider(Spider):
             self.options.get("api_base") or self.options.get("url") or self.default_api_base
         ).rstrip("/")
         self.error_messages: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
+        return spider
 
     # ------------------------------------------------------------------ configuration
     @classmethod
@@ -82,12 +104,34 @@ class PostingsSpider(Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         reason = failure.type.__name__ if failure.type else "Exception"
+        detail = failure.getErrorMessage()[:200]
         response = getattr(failure.value, "response", None)
         if response is not None:
             reason = f"http_{response.status}"
+            retry_after = response.headers.get("Retry-After")
+            if retry_after:
+                detail += f"; Retry-After: {retry_after.decode('latin-1')[:40]}"
+        elif reason == "DownloadCancelledError" and not detail:
+            maxsize = self.crawler.settings.getint("DOWNLOAD_MAXSIZE") if self.crawler else 0
+            detail = f"cancelled mid-body: larger than DOWNLOAD_MAXSIZE ({maxsize} bytes)?"
         self.count(f"postings/request_failed/{reason}")
-        self.note_error(f"{self.source_key}: request {url} failed: {reason} "
-                        f"({failure.getErrorMessage()[:200]})")
+        self.note_error(f"{self.source_key}: request {url} failed: {reason} ({detail})")
+
+    def on_request_dropped(self, request: Request, **kwargs: Any) -> None:
+        """Count a request the scheduler refused as a repeat of one already made.
+
+        A repeat reached by redirects is a redirect loop (A -> B -> A), which would otherwise
+        end the run as silently ``empty``: it fails its request. Any other repeat is a link
+        listed twice, which is harmless and only counted.
+        """
+        redirects = request.meta.get("redirect_urls") or []
+        if redirects:
+            self.count("postings/request_failed/redirect_loop")
+            self.note_error(f"{self.source_key}: request {redirects[0]} failed: redirect_loop "
+                            f"(redirected back to {request.url} after {len(redirects)} "
+                            "redirects)")
+        else:
+            self.count("postings/skipped/duplicate_request")
 
     # ------------------------------------------------------------------ errors
     def count(self, key: str, amount: int = 1) -> None:
@@ -96,11 +140,16 @@ class PostingsSpider(Spider):
             self.crawler.stats.inc_value(key, amount)
 
     def note_error(self, message: str) -> None:
-        """Log an error and keep its message for the run's manifest."""
+        """Log an error and keep its message for the run's manifest (credentials masked)."""
+        message = redact(message)
         logger.error("%s", message)
         self.count("postings/errors")
+        self.keep_message(message)
+
+    def keep_message(self, message: str) -> None:
+        """Keep a message for the run's manifest (``error_summary``), up to the cap."""
         if len(self.error_messages) < MAX_ERROR_MESSAGES:
-            self.error_messages.append(message)
+            self.error_messages.append(redact(message))
 
     def record_error(self, reason: str, record_id: Any, message: str) -> None:
         """Count a record (or page) that could not be parsed; name the source and the record."""
@@ -109,12 +158,40 @@ class PostingsSpider(Spider):
 
     # ------------------------------------------------------------------ parsing helpers
     def load_json(self, response: Response) -> Any | None:
-        """Decode a JSON page, counting a page that is not JSON instead of raising."""
+        """Decode a JSON page, counting a page that is not JSON instead of raising.
+
+        Bytes that are not UTF-8 are replaced with U+FFFD and counted (the rest of the page is
+        kept); JSON nested deeper than Python's recursion limit counts as a page that is not JSON.
+        """
+        body: bytes | str = response.body
         try:
-            return json.loads(response.body)
-        except (ValueError, UnicodeDecodeError) as error:
+            try:
+                return json.loads(body)
+            except UnicodeDecodeError as error:
+                body = response.body.decode("utf-8", errors="replace")
+                self.record_error("invalid_utf8", response.url,
+                                  f"bytes that are not UTF-8 replaced with U+FFFD ({error})"[:300])
+                return json.loads(body)
+        except ValueError as error:
             self.record_error("invalid_json", response.url, f"page is not JSON ({error})"[:300])
-            return None
+        except RecursionError:
+            self.record_error("invalid_json", response.url,
+                              "page is not JSON that can be read: nested too deeply")
+        return None
+
+    def body_decodes(self, response: Response) -> bool:
+        """True when a text page's bytes are all valid in its encoding; else count and name it.
+
+        Scrapy decodes text pages with U+FFFD in place of bad bytes, silently; this says so.
+        """
+        encoding = getattr(response, "encoding", None) or "utf-8"
+        try:
+            response.body.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as error:
+            self.record_error("invalid_encoding", response.url,
+                              f"bytes that are not {encoding} replaced with U+FFFD ({error})"[:300])
+            return False
+        return True
 
     def each_record(self, records: Iterable[Any], build: Callable[[Any], JobPostingItem | None],
                     record_id: Callable[[Any], Any] = lambda record: "?") -> Iterator[JobPostingItem]:
@@ -136,12 +213,36 @@ class PostingsSpider(Spider):
                 yield item
 
     def item(self, **fields: Any) -> JobPostingItem:
-        """A posting item of this source; non-string scalars are kept as their text."""
-        for name in ("source_posting_id", "title", "company_name", "location", "remote",
-                     "department", "employment_type", "posted_at", "url"):
+        """A posting item of this source, every text field made text that UTF-8 can hold.
+
+        A number is kept as its text (noted when a title or a name is a number); an object or a
+        list in a text field is kept as its JSON text, and a lone surrogate becomes U+FFFD, both
+        counted and named. An id that is not a string or a number rejects the record (raises).
+        """
+        record_id = fields.get("source_posting_id")
+        if isinstance(record_id, bool) or not isinstance(record_id, str | int | float):
+            raise TypeError(f"source_posting_id is {type(record_id).__name__}, "
+                            "not a string or a number")
+        problems = []
+        for name in TEXT_FIELDS:
             value = fields.get(name)
-            if value is not None and not isinstance(value, str):
-                fields[name] = str(value)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                if isinstance(value, dict | list):
+                    value = json.dumps(value, ensure_ascii=False)
+                    problems.append(f"{name} is a JSON {type(fields[name]).__name__}, "
+                                    "kept as JSON text")
+                else:
+                    if name not in NUMBER_FIELDS:
+                        problems.append(f"{name} is {type(value).__name__} {value!r}, kept as text")
+                    value = str(value)
+            if _LONE_SURROGATE.search(value):
+                value = _LONE_SURROGATE.sub("\ufffd", value)
+                problems.append(f"{name} has a lone surrogate, replaced with U+FFFD")
+            fields[name] = value
+        if problems:
+            self.record_error("unexpected_value", fields["source_posting_id"], "; ".join(problems))
         return JobPostingItem(source_kind=self.name, source_key=self.source_key, **fields)
 
 

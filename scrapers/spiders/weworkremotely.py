@@ -1,0 +1,124 @@
+"""Spider for We Work Remotely (https://weworkremotely.com), a board of remote jobs, through its
+RSS feeds.
+
+Endpoints (default host weworkremotely.com): ``GET /remote-jobs.rss`` (every category) or a
+category feed such as ``/categories/remote-devops-sysadmin-jobs.rss``; an entry picks feeds with
+``feeds`` (a list of paths or URLs) or ``url`` (one feed URL). Each feed is one request and
+holds the board's current jobs of that feed; there are no pages.
+
+Each ``<item>`` is one posting, its title written "Company: Role" (a title without ": " is read
+as "Role at Company" when it has " at ", else kept whole with no company). ``region`` is the
+location shown ("Anywhere in the World", "USA Only"); ``country`` and ``state`` name the
+company's headquarters and stay in the payload with ``category``, ``skills``, ``expires_at``
+and the logo. ``type`` is the employment type, ``pubDate`` an RFC 822 date, ``guid`` the
+posting's URL. ``description`` is HTML, sent either entity-escaped or in a CDATA section (both
+are plain HTML once the XML is read). The payload is the ``<item>`` element serialised as XML
+(``payload_format`` "xml"), with the namespaces it uses declared on it. The board lists remote
+jobs only and publishes no remote flag, so ``remote`` stays empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from scrapers.items import JobPostingItem
+from scrapers.spiders.base import PostingsSpider
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.http import Response
+
+#: The feed of every category.
+DEFAULT_FEED = "/remote-jobs.rss"
+#: A feed is data, never a document to fetch more from: no entities, no network, CDATA kept.
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, strip_cdata=False)
+
+
+def split_title(title: str | None) -> tuple[str | None, str | None]:
+    """``(company, role)`` of an item title "Company: Role" (or "Role at Company")."""
+    if not title:
+        return None, title
+    company, separator, role = title.partition(": ")
+    if separator and company.strip() and role.strip():
+        return company.strip(), role.strip()
+    role, separator, company = title.rpartition(" at ")
+    if separator and company.strip() and role.strip():
+        return company.strip(), role.strip()
+    return None, title
+
+
+def _child_text(item: Any, tag: str) -> str | None:
+    """The stripped text of ``item``'s child ``tag``; None when absent or empty."""
+    text = item.findtext(tag)
+    return text.strip() or None if text is not None else None
+
+
+class WeworkremotelySpider(PostingsSpider):
+    """One or more We Work Remotely feeds: ``{kind: weworkremotely}`` reads every category;
+    ``{kind: weworkremotely, feeds: [/categories/remote-devops-sysadmin-jobs.rss]}`` some."""
+
+    name = "weworkremotely"
+    default_api_base = "https://weworkremotely.com"
+
+    @classmethod
+    def validate_options(cls, options: dict[str, Any]) -> str:
+        """Check ``feeds``; key ``weworkremotely:all`` or the feeds' paths, unless named."""
+        feeds = options.get("feeds")
+        if feeds is not None and (
+            not isinstance(feeds, list) or not feeds
+            or not all(isinstance(feed, str) and feed.strip() for feed in feeds)
+        ):
+            raise ValueError(f"feeds must be a list of feed paths or URLs, got {feeds!r}")
+        chosen = feeds or ([options["url"]] if options.get("url") else [])
+        paths = [urlsplit(feed).path.strip("/") or feed for feed in chosen]
+        return f"{cls.name}:{options.get('name') or ','.join(paths) or 'all'}"
+
+    def feed_urls(self) -> list[str]:
+        """The absolute URL of every feed of this entry."""
+        feeds = self.options.get("feeds") or [self.options.get("url") or DEFAULT_FEED]
+        host = str(self.options.get("api_base") or self.default_api_base).rstrip("/")
+        return [feed if urlsplit(feed).scheme else f"{host}/{feed.lstrip('/')}" for feed in feeds]
+
+    def initial_requests(self) -> Iterable[Request]:
+        for url in self.feed_urls():
+            yield self.request(url, self.parse)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[JobPostingItem]:
+        """Yield one item per ``<item>`` of the feed."""
+        try:
+            root = etree.fromstring(response.body, _XML_PARSER)
+        except etree.XMLSyntaxError as error:
+            self.record_error("invalid_xml", response.url, f"feed is not XML ({error})"[:300])
+            return
+        if root.tag != "rss" or root.find("channel") is None:
+            self.record_error("unexpected_shape", response.url,
+                              f"expected an RSS <rss><channel>, got <{root.tag}>")
+            return
+        items = root.find("channel").findall("item")
+        yield from self.each_record(items, self.build_item,
+                                    lambda item: _child_text(item, "guid"))
+
+    def build_item(self, item: Any) -> JobPostingItem:
+        """Map one ``<item>`` to an item, values as published."""
+        posting_id = _child_text(item, "guid") or _child_text(item, "link")
+        if posting_id is None:
+            raise ValueError("item has neither <guid> nor <link>")
+        title = _child_text(item, "title")
+        company, role = split_title(title)
+        return self.item(
+            source_posting_id=posting_id,
+            url=_child_text(item, "link") or posting_id,
+            title=role,
+            company_name=company,
+            location=_child_text(item, "region"),
+            employment_type=_child_text(item, "type"),
+            posted_at=_child_text(item, "pubDate"),
+            description=_child_text(item, "description"),
+            description_format="html",
+            payload=etree.tostring(item, encoding="unicode", with_tail=False),
+            payload_format="xml",
+        )
