@@ -32,7 +32,7 @@ crawl_runs = Table(
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
     Column("finish_reason", String),
-    Column("status", String, nullable=False, comment="succeeded / partial / empty / failed"),
+    Column("status", String, nullable=False, comment="succeeded / partial / empty / skipped / failed"),
     Column("requests", Integer, nullable=False),
     Column("postings", Integer, nullable=False),
     Column("errors", Integer, nullable=False),

@@ -42,12 +42,15 @@ def new_crawl_run_id(source_slug: str) -> str:
     return f"{stamp}-{source_slug}-{uuid.uuid4().hex[:8]}"
 
 
-def run_status(postings: int, errors: int, finish_reason: str) -> str:
-    """How a run ended: succeeded, partial, empty or failed.
+def run_status(postings: int, errors: int, finish_reason: str, skipped: bool = False) -> str:
+    """How a run ended: succeeded, partial, empty, skipped or failed.
 
     Only a ``succeeded`` run may close postings it did not see; ``empty`` (no postings and no
-    error) and ``partial`` runs close nothing, and ``failed`` runs add nothing.
+    error), ``skipped`` (the source was not asked at all, e.g. its API key is not set) and
+    ``partial`` runs close nothing, and ``failed`` runs add nothing.
     """
+    if skipped and postings == 0 and not errors:
+        return "skipped"
     if postings == 0:
         return "failed" if errors or finish_reason != "finished" else "empty"
     if errors or finish_reason != "finished":
@@ -138,7 +141,8 @@ class LandJobPostingPipeline:
             "started_at": self.started_at,
             "finished_at": utc_now(),
             "finish_reason": reason,
-            "status": run_status(self.postings, errors, reason),
+            "status": run_status(self.postings, errors, reason,
+                                 skipped=bool(stats.get("postings/skipped/missing_credentials"))),
             "requests": int(stats.get("downloader/request_count", 0)),
             "responses": int(stats.get("downloader/response_count", 0)),
             "postings": self.postings,

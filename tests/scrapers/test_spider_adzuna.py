@@ -257,7 +257,7 @@ def test_crawl_without_credentials_ends_empty_and_says_why(run_crawl, monkeypatc
 
     manifest = result.manifest("adzuna:country=gb")
     assert (manifest["status"], manifest["postings"], manifest["errors"],
-            manifest["requests"]) == ("empty", 0, 0, 0)
+            manifest["requests"]) == ("skipped", 0, 0, 0)
     assert manifest["counters"] == {"postings/skipped/missing_credentials": 1}
     assert result.requests == []
     assert ("adzuna: skipped: set POSTINGS_ADZUNA_APP_ID and POSTINGS_ADZUNA_APP_KEY "

@@ -267,7 +267,7 @@ def test_crawl_without_credentials_ends_empty_and_says_why(run_crawl):
 
     manifest = result.manifest("usajobs:all")
     assert (manifest["status"], manifest["postings"], manifest["errors"],
-            manifest["requests"]) == ("empty", 0, 0, 0)
+            manifest["requests"]) == ("skipped", 0, 0, 0)
     assert manifest["counters"] == {"postings/skipped/missing_credentials": 1}
     assert result.requests == []
     assert ("usajobs: skipped: set POSTINGS_USAJOBS_API_KEY and POSTINGS_USAJOBS_EMAIL "

@@ -70,3 +70,14 @@ def test_check_reports_which_boards_answer(sources_file):
     assert lines["greenhouse:anthropic"] == ["yes", "4"]
     assert lines["lever:gone"][:2] == ["NO", "lever:gone:"]
     assert "1 of 2 sources answer" in result.output
+
+
+def test_the_default_sources_file_is_valid_and_covers_every_kind():
+    from scrapers.sources import load_sources
+    from scrapers.spiders import SPIDERS
+    from warehouse.config import PROJECT_ROOT
+
+    entries = load_sources(PROJECT_ROOT / "sources.yml")
+
+    assert len(entries) > 300
+    assert {entry.kind for entry in entries} == set(SPIDERS) - {"jsonld"}
