@@ -43,3 +43,11 @@ clean:  ## Remove the warehouse, landing files and dbt artefacts (keeps .venv)
 .PHONY: help
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+
+.PHONY: bench
+bench: $(STAMP)  ## Benchmark crawl, load, match and dbt on SYNTHETIC data, beside baselines
+	$(BIN)/python -m bench --size small
+
+.PHONY: bench-large
+bench-large: $(STAMP)  ## The same at a million postings (1-2 h; ~25 GB scratch disk, ~14 GB RAM)
+	$(BIN)/python -m bench --size large
