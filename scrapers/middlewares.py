@@ -1,4 +1,9 @@
-"""Retries that back off: honour ``Retry-After`` on 429/503 and wait longer after each try."""
+"""Retries that back off: honour ``Retry-After`` on 429/503 and wait longer after each try.
+
+Both kinds of retry wait: an HTTP status in ``RETRY_HTTP_CODES`` and a download exception in
+``RETRY_EXCEPTIONS`` (a timeout, a connection dropped mid-body), so a struggling server is not
+hammered with immediate retries.
+"""
 
 from __future__ import annotations
 
@@ -62,6 +67,22 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retried = self._retry(request, response_status_message(response.status))
         if retried is None:
             return response
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return retried
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Any:
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get(
+            "dont_retry", False
+        ):
+            return None
+        tries = request.meta.get("retry_times", 0)
+        retried = self._retry(request, exception)
+        if retried is None:
+            return None
+        wait = min(self.backoff_base * (2**tries), self.backoff_max)
         if wait > 0:
             await asyncio.sleep(wait)
         return retried

@@ -20,7 +20,8 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = _settings.concurrency_per_host
 DOWNLOAD_DELAY = _settings.download_delay
-RANDOMIZE_DOWNLOAD_DELAY = True
+# A delay is a floor: Scrapy's default jitter (±50%) would space requests by half of it.
+DOWNLOAD_DELAY_JITTER = 0.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = max(_settings.download_delay, 0.5)
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
@@ -41,9 +42,12 @@ CLOSESPIDER_PAGECOUNT = _settings.max_requests_per_source
 # Items are small and parsed in one go; the default of 100 in flight only costs CPU here.
 CONCURRENT_ITEMS = 1
 COOKIES_ENABLED = False
+# No control servers: the telnet console, and Scrapy's remote-control HTTP endpoint (it runs
+# Python code sent to it and leaves a token file in the user's state directory).
 TELNETCONSOLE_ENABLED = False
-DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+REMOTE_CONTROL_ENABLED = False
+DOWNLOAD_MAXSIZE = _settings.download_maxsize
+DOWNLOAD_WARNSIZE = min(16 * 1024 * 1024, _settings.download_maxsize)
 
 ITEM_PIPELINES = {
     "scrapers.pipelines.validate.ValidateJobPostingPipeline": 100,

@@ -1,4 +1,4 @@
-"""The ``postings`` command: crawl, load, transform, nightly, demo, docs.
+"""The ``postings`` command: crawl, load, transform, nightly, demo, query, report, docs.
 
 Global options ``--db`` and ``--data-dir`` are exported as ``POSTINGS_DB`` and
 ``POSTINGS_DATA_DIR`` before anything reads the settings, so the crawler child process and dbt
@@ -263,12 +263,24 @@ def describe_warehouse(settings: Settings) -> None:
 
 @app.command()
 def query(
-    sql: Annotated[str, typer.Argument(help="A SQL query, e.g. 'select * from marts.dim_postings'.")],
+    sql: Annotated[str | None, typer.Argument(
+        help="A SQL query, e.g. 'select * from marts.dim_postings'.")] = None,
+    file: Annotated[Path | None, typer.Option(
+        "--file", "-f", help="Run the SQL of this file instead, e.g. queries/01_*.sql.")] = None,
     limit: Annotated[int, typer.Option(help="Rows to show at most.")] = 50,
 ) -> None:
-    """Run a read-only SQL query on the warehouse and print the result."""
+    """Run a read-only SQL query (or a query file) on the warehouse and print the result."""
     import duckdb
 
+    if (sql is None) == (file is None):
+        typer.echo("error: give either a SQL query or --file", err=True)
+        raise typer.Exit(2)
+    if file is not None:
+        if not file.is_file():
+            typer.echo(f"error: no query file {file}", err=True)
+            raise typer.Exit(2)
+        sql = file.read_text(encoding="utf-8")
+    assert sql is not None
     settings = get_settings()
     if not settings.db.exists():
         typer.echo(f"error: no warehouse at {settings.db} (run `make demo` or `postings nightly`)",
@@ -286,16 +298,47 @@ def query(
 
 
 @app.command()
+def report(
+    role: Annotated[str, typer.Option(help="Role family to describe.")] = "ml_engineer",
+    baseline: Annotated[str, typer.Option(help="Role family to compare it with.")] = (
+        "data_scientist"),
+    top: Annotated[int, typer.Option(help="How many skills to list.")] = 15,
+) -> None:
+    """Print the study's table (themes, skills, industries: ML engineers vs data scientists)."""
+    from warehouse.report import report as study_report
+
+    settings = get_settings()
+    if not settings.db.exists():
+        typer.echo(f"error: no warehouse at {settings.db} (run `make demo` or `postings nightly`)",
+                   err=True)
+        raise typer.Exit(2)
+    typer.echo(study_report(settings.db, role, baseline, top))
+
+
+#: Where ``postings docs`` serves unless told otherwise: this machine only.
+DOCS_HOST = "127.0.0.1"
+
+
+def docs_server(directory: Path, host: str = DOCS_HOST, port: int = 8080) -> Any:
+    """A ``ThreadingHTTPServer`` for the generated docs in ``directory``, bound but not serving.
+
+    The caller serves it (``serve_forever``) and closes it; tests start and stop it themselves.
+    """
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    return http.server.ThreadingHTTPServer((host, port), handler)
+
+
+@app.command()
 def docs(
-    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = DOCS_HOST,
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8080,
     serve: Annotated[bool, typer.Option("--serve/--no-serve",
                                         help="Serve after generating.")] = True,
 ) -> None:
     """Generate the dbt docs (lineage from sources to the fact tables) and serve them locally."""
-    import functools
-    import http.server
-
     from warehouse.pipeline import transform as dbt_transform
 
     settings = get_settings()
@@ -306,8 +349,7 @@ def docs(
     typer.echo(f"Docs generated in {target}")
     if not serve:
         return
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(target))
-    with http.server.ThreadingHTTPServer((host, port), handler) as httpd:
+    with docs_server(target, host, port) as httpd:
         typer.echo(f"Serving dbt docs on http://{host}:{httpd.server_address[1]}/ (Ctrl-C stops)")
         with contextlib.suppress(KeyboardInterrupt):
             httpd.serve_forever()

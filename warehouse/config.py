@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,8 @@ class Settings(BaseSettings):
     download_delay: float = 1.0
     concurrency_per_host: int = 2
     download_timeout: float = 30.0
+    #: A response larger than this many bytes is abandoned (and counted as a failed request).
+    download_maxsize: int = 64 * 1024 * 1024
     retry_times: int = 3
     #: First wait before a retry, doubled at each try (a server's Retry-After wins).
     retry_backoff_base: float = 1.0
@@ -48,11 +51,13 @@ class Settings(BaseSettings):
     adzuna_app_id: SecretStr | None = None
     adzuna_app_key: SecretStr | None = None
 
-    @model_validator(mode="after")
-    def _default_db(self) -> Settings:
-        if self.db is None:
-            self.db = self.data_dir / "warehouse.duckdb"
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _default_db(cls, values: Any) -> Any:
+        # Filled in before validation: pydantic-settings validates defaults, and None is no Path.
+        if isinstance(values, dict) and not values.get("db"):
+            values = {**values, "db": Path(values.get("data_dir") or "data") / "warehouse.duckdb"}
+        return values
 
     @property
     def landing_dir(self) -> Path:

@@ -18,10 +18,12 @@ written. Which patterns need context, and what counts as context, is decided dow
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import ahocorasick
+import pyarrow as pa
 
 _KEPT = frozenset(b".&+#")
 _BYTE_TABLE = bytes(
@@ -113,3 +115,53 @@ class TermMatcher:
         for document_id, field, text in documents:
             for (key, form), occurrences in self.count(text).items():
                 yield document_id, field, key, form, occurrences
+
+
+# ---------------------------------------------------------------------------- batches (dbt)
+#: One dictionary entry for :func:`match_batches`: ``(term_set, term_key, pattern,
+#: is_case_sensitive)``, as the dbt model ``int_match_terms_unioned`` has them.
+DictionaryTerm = tuple[str, str, str, bool]
+
+#: The rows :func:`match_batches` yields: one per document, field and term found.
+MATCH_SCHEMA = pa.schema([
+    ("posting_id", pa.string()),
+    ("field", pa.string()),
+    ("term_set", pa.string()),
+    ("term_key", pa.string()),
+    ("matched_form", pa.string()),
+    ("mention_count", pa.int64()),
+])
+
+
+def match_batches(terms: Iterable[DictionaryTerm], batches: Iterable[pa.RecordBatch], *,
+                  fields: Mapping[str, str], id_column: str = "posting_id",
+                  ) -> Iterator[pa.RecordBatch]:
+    """Match every text of every batch against the dictionary, one output batch per input batch.
+
+    ``fields`` maps the output's ``field`` value to the input column holding that text, e.g.
+    ``{"title": "title", "description": "description_text"}``. Only one input batch and its
+    matches are held at a time, so memory stays bounded however many documents stream through;
+    batches without any match yield nothing. Rows follow :data:`MATCH_SCHEMA`.
+    """
+    identities: list[tuple[str, str]] = []
+    patterns: list[Pattern] = []
+    for term_set, term_key, text, is_case_sensitive in terms:
+        patterns.append(Pattern(str(len(identities)), text, bool(is_case_sensitive)))
+        identities.append((term_set, term_key))
+    matcher = TermMatcher(patterns)
+    for batch in batches:
+        ids = batch.column(id_column).to_pylist()
+        columns: dict[str, list[Any]] = {name: [] for name in MATCH_SCHEMA.names}
+        for field, column in fields.items():
+            for document_id, text in zip(ids, batch.column(column).to_pylist(), strict=True):
+                for (key, form), occurrences in matcher.count(text).items():
+                    term_set, term_key = identities[int(key)]
+                    columns["posting_id"].append(document_id)
+                    columns["field"].append(field)
+                    columns["term_set"].append(term_set)
+                    columns["term_key"].append(term_key)
+                    columns["matched_form"].append(form)
+                    columns["mention_count"].append(occurrences)
+        if columns["posting_id"]:
+            yield pa.record_batch([columns[name] for name in MATCH_SCHEMA.names],
+                                  schema=MATCH_SCHEMA)

@@ -11,10 +11,20 @@ the whole pipeline runs with no network. A recording is a folder with ``routes.y
 
 A request matches the first route whose path is equal and whose ``query`` items are all present;
 ``/robots.txt`` answers "allow everything" unless a route serves one. Anything else is a 404.
+
+POST requests (Workday's search) are answered too. A route may name the ``method`` it answers
+(any method when it names none) and, for a POST, ``json``: items that the request's JSON body
+must hold, compared as parsed values::
+
+      - path: /wday/cxs/gdit/External_Career_Site/jobs
+        method: POST
+        json: {offset: 0}                 # the body's "offset" must be 0
+        file: workday/workday_search_1.json
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import mimetypes
 import threading
@@ -44,9 +54,21 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     #: Replace ``{base}`` in the body with the server's base URL (for sitemaps and links).
     template: bool = False
+    #: The HTTP method answered (``GET``, ``POST``); None answers any method.
+    method: str | None = None
+    #: Items the request's JSON body must hold (a POST search body, for instance).
+    json_body: dict[str, Any] = field(default_factory=dict)
 
-    def matches(self, path: str, query: dict[str, str]) -> bool:
-        """True when the request's path is this route's and its query has the route's items."""
+    def matches(self, path: str, query: dict[str, str], method: str = "GET",
+                body: Any = None) -> bool:
+        """True when the request's method, path, query and JSON body have the route's items."""
+        if self.method is not None and method.upper() != self.method.upper():
+            return False
+        if self.json_body and not (
+            isinstance(body, dict)
+            and all(k in body and body[k] == v for k, v in self.json_body.items())
+        ):
+            return False
         return path == self.path and all(query.get(k) == v for k, v in self.query.items())
 
     def content(self, base_url: str = "") -> bytes:
@@ -82,6 +104,8 @@ def load_routes(recording_dir: Path) -> list[Route]:
             content_type=raw.get("content_type"),
             headers=dict(raw.get("headers") or {}),
             template=bool(raw.get("template", False)),
+            method=str(raw["method"]).upper() if raw.get("method") else None,
+            json_body=dict(raw.get("json") or {}),
         ))
     return routes
 
@@ -101,6 +125,10 @@ class ReplayServer:
             def do_GET(self) -> None:
                 server.handle(self)
 
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                server.handle(self, self.rfile.read(length) if length else b"")
+
             def log_message(self, format: str, *args: Any) -> None:
                 logger.debug("replay: " + format, *args)
 
@@ -114,14 +142,18 @@ class ReplayServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def handle(self, handler: BaseHTTPRequestHandler) -> None:
-        """Answer one request from the routes."""
+    def handle(self, handler: BaseHTTPRequestHandler, body: bytes | None = None) -> None:
+        """Answer one request from the routes (``body``: the request body of a POST)."""
         parts = urlsplit(handler.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         with self._lock:
             self.requests.append(handler.path)
+        try:
+            document = json.loads(body) if body else None
+        except ValueError:
+            document = None
         for route in self.routes:
-            if route.matches(parts.path, query):
+            if route.matches(parts.path, query, handler.command or "GET", document):
                 self.send(handler, route.status, route.content(self.base_url), route.mime_type(),
                           route.headers)
                 return

@@ -131,6 +131,8 @@ class LandJobPostingPipeline:
         counters = {key: value for key, value in stats.items()
                     if key.startswith(("postings/", "spider_exceptions/", "retry/"))}
         messages = list(getattr(spider, "error_messages", []))
+        if reason != "finished":  # e.g. closespider_pagecount: the source's max_requests bound
+            messages.insert(0, f"{spider.source_key}: run stopped before its end: {reason}")
         if any(key.startswith("spider_exceptions/") for key in counters):
             messages.append(f"{spider.source_key}: uncaught exceptions in callbacks: "
                             + ", ".join(k for k in counters if k.startswith("spider_exceptions/")))

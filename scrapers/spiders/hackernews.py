@@ -47,8 +47,11 @@ MAX_FIELD_CHARS = 100
 
 # ---------------------------------------------------------------------------- first-line parsing
 _LINE_BREAK = re.compile(r"<p>|<br\s*/?>|\n", re.IGNORECASE)
-_LINK = re.compile(r"<a\b[^>]*?href=\"([^\"]*)\"[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
+# A link's attributes stop at the next "<" and its text at the next "<a" or "</a": patterns that
+# could run on to the end of the comment make a hostile comment of unclosed tags take hours.
+_LINK = re.compile(r"<a\b[^<>]*?href=\"([^\"<>]*)\"[^<>]*>((?:[^<]|<(?!/?a\b))*?)</a>",
+                   re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^<>]+>")  # stops at the next "<": linear on unclosed tags
 _SPACES = re.compile(r"\s+")
 _WRAPPING_MARKUP = "*#_ \t"
 _DASHES = "-\u2013\u2014"
@@ -469,7 +472,7 @@ class HackernewsSpider(PostingsSpider):
         for hit in hits:
             if not isinstance(hit, dict) or str(hit.get("parent_id")) != str(story_id):
                 self.count("postings/skipped/reply")
-            elif not (hit.get("comment_text") or "").strip():
+            elif not str(hit.get("comment_text") or "").strip():  # a non-text one fails alone
                 self.count("postings/skipped/deleted")
             else:
                 postings.append(hit)
@@ -477,7 +480,7 @@ class HackernewsSpider(PostingsSpider):
 
     def build_item(self, hit: dict[str, Any]) -> JobPostingItem:
         """Map one top-level comment to an item; the fields come from its first line."""
-        posting_id = str(hit["objectID"])
+        posting_id = hit["objectID"]  # an object here is rejected by item(), not made text
         header = parse_hn_comment(hit["comment_text"])
         return self.item(
             source_posting_id=posting_id,

@@ -235,6 +235,7 @@ class JsonldSpider(PostingsSpider):
         if not isinstance(response, TextResponse):
             self.record_error("not_html", response.url, "the page is not text")
             return
+        self.body_decodes(response)  # bad bytes are replaced, counted and named; the page goes on
         postings: list[dict[str, Any]] = []
         for position, block in enumerate(response.xpath(_JSONLD_XPATH).getall()):
             text = _BLOCK_WRAPPERS.sub("", block).strip()
@@ -242,11 +243,13 @@ class JsonldSpider(PostingsSpider):
                 continue
             try:
                 document = json.loads(text, strict=False)
+                postings.extend(find_job_postings(document))
             except ValueError as error:
                 self.record_error("invalid_jsonld", f"{response.url} (block {position})",
                                   f"not JSON ({error})"[:300])
-                continue
-            postings.extend(find_job_postings(document))
+            except RecursionError:
+                self.record_error("invalid_jsonld", f"{response.url} (block {position})",
+                                  "JSON nested too deeply to read")
         if not postings:
             self.count("postings/pages_without_jobposting")
             return

@@ -110,7 +110,7 @@ def test_only_complete_runs_close_postings(tmp_path, monkeypatch):
     assert query(
         database,
         """
-        select posting_id, title, workplace_type, is_remote, posted_at
+        select posting_id, title, work_mode, is_remote, posted_at
         from marts.dim_postings where source_posting_id = 'kept'""",
     ) == [
         (

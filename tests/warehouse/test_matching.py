@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
 
-from warehouse.matching import Pattern, TermMatcher, normalise, tokens
+from warehouse.matching import (
+    MATCH_SCHEMA,
+    Pattern,
+    TermMatcher,
+    match_batches,
+    normalise,
+    tokens,
+)
 
 
 def counts(patterns: list[Pattern], text: str) -> dict[str, int]:
@@ -98,3 +106,91 @@ def test_match_rows_yields_one_row_per_document_field_and_key():
                                     ("p2", "title", None)]))
     assert rows == [("p1", "title", "python", "python", 1),
                     ("p1", "description", "python", "python", 2)]
+
+
+# ---------------------------------------------------------------------------- match_batches
+FIELDS = {"title": "title", "description": "description_text"}
+
+
+def posting_batch(rows: list[tuple[str, str | None, str | None]]) -> pa.RecordBatch:
+    ids, titles, texts = zip(*rows, strict=True)
+    return pa.record_batch({"posting_id": list(ids), "title": list(titles),
+                            "description_text": list(texts)})
+
+
+def test_match_batches_yields_one_row_per_posting_field_and_term():
+    terms = [("skill_alias", "cpp__c_plus_plus", "C++", False),
+             ("skill_alias", "go__go", "Go", True),
+             ("skill_context", "golang", "golang", False),
+             ("theme_term", "production__ml_pipelines", "ML pipelines", False)]
+    batch = posting_batch([
+        ("p1", "C++ Engineer", "We write C++ and Go (golang), and ml-pipelines. c++!"),
+        ("p2", "Go-to-market lead", None),
+        ("p3", None, "nothing to see"),
+    ])
+
+    [out] = match_batches(terms, [batch], fields=FIELDS)
+
+    assert out.schema == MATCH_SCHEMA
+    assert sorted(zip(*out.to_pydict().values(), strict=True)) == [
+        ("p1", "description", "skill_alias", "cpp__c_plus_plus", "c++", 2),
+        ("p1", "description", "skill_alias", "go__go", "Go", 1),
+        ("p1", "description", "skill_context", "golang", "golang", 1),
+        ("p1", "description", "theme_term", "production__ml_pipelines", "ml pipelines", 1),
+        ("p1", "title", "skill_alias", "cpp__c_plus_plus", "c++", 1),
+        ("p2", "title", "skill_alias", "go__go", "Go", 1),
+    ]
+
+
+def test_match_batches_keeps_one_term_in_two_sets_apart():
+    terms = [("skill_context", "spark", "spark", False), ("skill_alias", "spark__spark", "Spark",
+                                                          True)]
+    [out] = match_batches(terms, [posting_batch([("p1", "x", "Spark and spark")])],
+                          fields={"description": "description_text"})
+
+    assert sorted(zip(out.column("term_set").to_pylist(), out.column("mention_count").to_pylist(),
+                      strict=True)) == [("skill_alias", 1), ("skill_context", 2)]
+
+
+def test_match_batches_streams_one_output_batch_per_input_batch_and_skips_empty_ones():
+    terms = [("skill_alias", "python__python", "Python", False)]
+    batches = [posting_batch([("p1", "Python dev", None)]),
+               posting_batch([("p2", "Chef", "Cooking")]),
+               posting_batch([("p3", None, "python"), ("p4", None, "PYTHON python")])]
+    consumed: list[int] = []
+
+    def tracked():
+        for number, batch in enumerate(batches):
+            consumed.append(number)
+            yield batch
+
+    output = match_batches(terms, tracked(), fields=FIELDS)
+    first = next(output)
+    assert consumed == [0]  # lazily: the next batch is not read before it is needed
+    rest = list(output)
+
+    assert [b.column("posting_id").to_pylist() for b in [first, *rest]] == [["p1"], ["p3", "p4"]]
+    assert rest[0].column("mention_count").to_pylist() == [1, 2]
+
+
+def test_match_batches_over_a_duckdb_reader_builds_a_table(tmp_path):
+    import duckdb
+
+    connection = duckdb.connect(str(tmp_path / "w.duckdb"))
+    connection.execute("""
+        create table postings as
+        select 'p' || i as posting_id, 'ML Engineer' as title,
+               'PyTorch and CI/CD, C# too' as description_text
+        from range(2500) as r(i)""")
+    terms = [("skill_alias", "pytorch", "PyTorch", False), ("skill_alias", "cicd", "CI/CD", False),
+             ("skill_alias", "csharp", "C#", False)]
+    reader = connection.sql("select * from postings").to_arrow_reader(1000)
+    output = pa.RecordBatchReader.from_batches(
+        MATCH_SCHEMA, match_batches(terms, reader, fields=FIELDS))
+    writer = connection.cursor()  # as dbt-duckdb does: write on another cursor while reading
+    writer.register("matches", output)
+    writer.execute("create table matches_table as select * from matches")
+
+    assert writer.execute("""
+        select term_key, count(*), sum(mention_count) from matches_table group by 1 order by 1
+        """).fetchall() == [("cicd", 2500, 2500), ("csharp", 2500, 2500), ("pytorch", 2500, 2500)]

@@ -4,6 +4,20 @@
     'stg_ashby__posting_versions',
     'stg_hackernews__posting_versions',
     'stg_jsonld__posting_versions',
+    'stg_workable__posting_versions',
+    'stg_smartrecruiters__posting_versions',
+    'stg_recruitee__posting_versions',
+    'stg_personio__posting_versions',
+    'stg_teamtailor__posting_versions',
+    'stg_workday__posting_versions',
+    'stg_remoteok__posting_versions',
+    'stg_remotive__posting_versions',
+    'stg_arbeitnow__posting_versions',
+    'stg_himalayas__posting_versions',
+    'stg_jobicy__posting_versions',
+    'stg_weworkremotely__posting_versions',
+    'stg_usajobs__posting_versions',
+    'stg_adzuna__posting_versions',
 ] -%}
 
 with

@@ -1,6 +1,7 @@
 -- The lifecycle of each posting, from the runs that saw it and the complete runs that did not.
 -- A posting is closed by the first complete run of its source (status `succeeded`, postings > 0)
--- that started after the last run that saw it; partial, empty and failed runs close nothing.
+-- that started after the last run that saw it; partial, empty and failed runs close nothing, and
+-- neither does a suspect run (fewer than half the postings of the previous complete run).
 with
 
 sightings as (
@@ -53,6 +54,10 @@ aggregated as (
 
 ),
 
+-- A complete run that found fewer than half the postings of the source's previous complete run
+-- is suspect (a changed page, a block, a truncated answer): it is reported in
+-- marts.source_health and closes nothing. The next run is compared with it, so a source that
+-- really shrank closes its postings one night later.
 complete_runs as (
 
     select
@@ -60,8 +65,18 @@ complete_runs as (
         source_key,
         started_at
 
-    from crawl_runs
-    where is_complete
+    from (
+        select
+            *,
+            lag(posting_count) over (
+                partition by source_key order by started_at, crawl_run_id
+            ) as previous_complete_posting_count
+        from crawl_runs
+        where is_complete
+    )
+    where previous_complete_posting_count is null
+        or posting_count is null
+        or posting_count * 2 >= previous_complete_posting_count
 
 ),
 

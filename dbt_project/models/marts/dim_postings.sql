@@ -12,6 +12,24 @@ postings_lifecycle as (
 
 ),
 
+job_titles_classified as (
+
+    select * from {{ ref('int_job_titles_classified') }}
+
+),
+
+posting_versions_normalised as (
+
+    select * from {{ ref('int_posting_versions_normalised') }}
+
+),
+
+postings_deduplicated as (
+
+    select * from {{ ref('int_postings_deduplicated') }}
+
+),
+
 version_counts as (
 
     select
@@ -32,20 +50,27 @@ final as (
         postings_lifecycle.source_posting_id,
         latest_versions.company_name,
         latest_versions.title,
+        normalised.title_clean,
         latest_versions.location,
-        latest_versions.country,
-        latest_versions.is_remote,
-        latest_versions.workplace_type,
+        normalised.city,
+        normalised.region,
+        normalised.country_code,
+        normalised.work_mode,
+        normalised.work_mode = 'remote' as is_remote,
         latest_versions.department,
-        latest_versions.employment_type,
+        normalised.employment_type,
         latest_versions.posted_at,
         cast(latest_versions.posted_at as date) as posted_date,
         latest_versions.source_updated_at,
         latest_versions.expires_at,
-        latest_versions.salary_currency,
-        latest_versions.salary_min,
-        latest_versions.salary_max,
-        latest_versions.salary_interval,
+        normalised.salary_min,
+        normalised.salary_max,
+        normalised.salary_currency,
+        normalised.salary_period,
+        normalised.salary_min_annual,
+        normalised.salary_max_annual,
+        normalised.salary_source,
+        normalised.salary_issue,
         latest_versions.url,
         latest_versions.apply_url,
         latest_versions.description_text,
@@ -59,13 +84,25 @@ final as (
         postings_lifecycle.closed_by_crawl_run_id,
         postings_lifecycle.latest_posting_version_id,
         postings_lifecycle.latest_content_hash,
-        version_counts.versions_count
+        version_counts.versions_count,
+        postings_deduplicated.canonical_posting_id,
+        postings_deduplicated.is_canonical,
+        postings_deduplicated.duplicate_count,
+        postings_deduplicated.duplicate_rule,
+        coalesce(job_titles_classified.role_family, 'other') as role_family,
+        job_titles_classified.seniority
 
     from postings_lifecycle
     inner join posting_versions as latest_versions
         on postings_lifecycle.latest_posting_version_id = latest_versions.posting_version_id
+    inner join posting_versions_normalised as normalised
+        on postings_lifecycle.latest_posting_version_id = normalised.posting_version_id
+    inner join postings_deduplicated
+        on postings_lifecycle.posting_id = postings_deduplicated.posting_id
     inner join version_counts
         on postings_lifecycle.posting_id = version_counts.posting_id
+    left join job_titles_classified
+        on latest_versions.title = job_titles_classified.title
 
 )
 

@@ -53,6 +53,8 @@ renamed as (
             when 'OBJECT' then job_location->>'$.address.addressCountry.name'
             else job_location->>'$.address.addressCountry'
         end") }} as country,
+        {{ clean_text("job_location->>'$.address.addressRegion'") }} as region,
+        {{ clean_text("job_location->>'$.address.addressLocality'") }} as city,
         workplace_type,
         workplace_type = 'remote' as is_remote,
         {{ clean_text('department') }} as department,
@@ -82,6 +84,7 @@ renamed as (
             try_cast(base_salary->>'$.value' as double)
         ) as salary_max,
         {{ clean_text("base_salary->>'$.value.unitText'") }} as salary_interval,
+        cast(null as varchar) as salary_text,
         description_format,
         description_text,
         _source_file as loaded_from_file,

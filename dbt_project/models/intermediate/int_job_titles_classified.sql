@@ -1,0 +1,90 @@
+-- Every distinct job title given a role family and a seniority by the title rules: the rules are
+-- tried by ascending priority and the first whose pattern matches the lowercased title decides.
+-- No role-family rule matching gives `other`; no seniority rule matching gives null.
+-- A table, not a view: the regular expressions are the costly part, and they are run once here
+-- rather than by dim_postings and by every test of this model.
+{{ config(materialized='table') }}
+
+with
+
+posting_versions as (
+
+    select * from {{ ref('int_posting_versions_unioned') }}
+
+),
+
+role_family_rules as (
+
+    select * from {{ ref('role_family_rules') }}
+
+),
+
+seniority_rules as (
+
+    select * from {{ ref('seniority_rules') }}
+
+),
+
+titles as (
+
+    -- Each distinct title once: the regular expressions are the costly part (a pattern that
+    -- comes from a table is compiled for every row it is tried on, about 1 ms per title for
+    -- all rules together).
+    select distinct title
+    from posting_versions
+    where title is not null
+
+),
+
+role_family_first_matches as (
+
+    select
+        titles.title,
+        role_family_rules.role_family,
+        role_family_rules.rule_id
+
+    from titles
+    inner join role_family_rules
+        on regexp_matches(lower(titles.title), role_family_rules.title_pattern)
+    qualify row_number() over (
+        partition by titles.title
+        order by role_family_rules.priority
+    ) = 1
+
+),
+
+seniority_first_matches as (
+
+    select
+        titles.title,
+        seniority_rules.seniority,
+        seniority_rules.rule_id
+
+    from titles
+    inner join seniority_rules
+        on regexp_matches(lower(titles.title), seniority_rules.title_pattern)
+    qualify row_number() over (
+        partition by titles.title
+        order by seniority_rules.priority
+    ) = 1
+
+),
+
+classified as (
+
+    select
+        titles.title,
+        coalesce(role_family_first_matches.role_family, 'other') as role_family,
+        role_family_first_matches.rule_id as role_family_rule_id,
+        seniority_first_matches.seniority,
+        seniority_first_matches.rule_id as seniority_rule_id
+
+    from titles
+    left join role_family_first_matches
+        on titles.title = role_family_first_matches.title
+    left join seniority_first_matches
+        on titles.title = seniority_first_matches.title
+
+)
+
+select * from classified

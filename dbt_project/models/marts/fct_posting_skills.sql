@@ -1,0 +1,168 @@
+-- Skill demand: one row per posting and skill it mentions. A match of the term matcher counts
+-- when (1) its alias needs no context, or a context term of that alias occurs in the same
+-- posting (title or description), and (2) it is not the employer's own name (a Snowflake
+-- posting saying "Snowflake"). Mentions of an alias are the larger of its counts in the title and
+-- in the description (sources often repeat the title as the text's first line); a skill's
+-- mention_count adds up its aliases.
+with
+
+term_matches as (
+
+    select * from {{ ref('int_posting_terms_matched') }}
+
+),
+
+skill_aliases as (
+
+    select * from {{ ref('skill_aliases') }}
+
+),
+
+skills as (
+
+    select * from {{ ref('skills') }}
+
+),
+
+postings as (
+
+    select * from {{ ref('dim_postings') }}
+
+),
+
+alias_matches as (
+
+    select
+        posting_id,
+        term_key as alias_id,
+        max(mention_count) as mention_count,
+        bool_or(field = 'title') as is_in_title
+
+    from term_matches
+    where term_set = 'skill_alias'
+    group by posting_id, term_key
+
+),
+
+context_matches as (
+
+    select distinct
+        posting_id,
+        term_key as context_term
+
+    from term_matches
+    where term_set = 'skill_context'
+
+),
+
+alias_context_terms_split as (
+
+    select
+        alias_id,
+        unnest(string_split(context_terms, '|')) as context_term
+
+    from skill_aliases
+    where match_policy = 'needs_context'
+
+),
+
+alias_context_terms as (
+
+    -- Written as int_match_terms_unioned keys them: lowercased and trimmed.
+    select
+        alias_id,
+        lower(trim(context_term)) as context_term
+
+    from alias_context_terms_split
+
+),
+
+aliases_in_context as (
+
+    select distinct
+        context_matches.posting_id,
+        alias_context_terms.alias_id
+
+    from context_matches
+    inner join alias_context_terms
+        on context_matches.context_term = alias_context_terms.context_term
+
+),
+
+alias_matches_counted as (
+
+    select
+        alias_matches.posting_id,
+        alias_matches.alias_id,
+        alias_matches.mention_count,
+        alias_matches.is_in_title,
+        skill_aliases.skill_id,
+        skill_aliases.alias,
+        skills.skill_name,
+        skills.skill_category,
+        {{ company_key('skill_aliases.alias') }} as alias_key,
+        {{ company_key('skills.skill_name') }} as skill_name_key
+
+    from alias_matches
+    inner join skill_aliases
+        on alias_matches.alias_id = skill_aliases.alias_id
+    inner join skills
+        on skill_aliases.skill_id = skills.skill_id
+    left join aliases_in_context
+        on
+            alias_matches.posting_id = aliases_in_context.posting_id
+            and alias_matches.alias_id = aliases_in_context.alias_id
+    where
+        skill_aliases.match_policy != 'needs_context'
+        or aliases_in_context.alias_id is not null
+
+),
+
+employers as (
+
+    select
+        posting_id,
+        {{ company_key('company_name') }} as company_key
+
+    from postings
+
+),
+
+alias_matches_not_employer_name as (
+
+    -- The employer's own name is not a skill it asks for: drop an alias whose company-style key,
+    -- or its skill's name's, is the posting's company key or its first word(s) ("Snowflake" and
+    -- "Snowflake Computing" drop "Snowflake"; "Databricks" drops "Delta Lake" too).
+    select alias_matches_counted.*
+
+    from alias_matches_counted
+    left join employers
+        on alias_matches_counted.posting_id = employers.posting_id
+    where not coalesce(
+        employers.company_key = alias_matches_counted.alias_key
+        or employers.company_key = alias_matches_counted.skill_name_key
+        or starts_with(employers.company_key, alias_matches_counted.alias_key || ' ')
+        or starts_with(employers.company_key, alias_matches_counted.skill_name_key || ' '),
+        false
+    )
+
+),
+
+aggregated as (
+
+    select
+        {{ surrogate_key(['posting_id', 'skill_id']) }} as posting_skill_id,
+        posting_id,
+        skill_id,
+        any_value(skill_name) as skill_name,
+        any_value(skill_category) as skill_category,
+        sum(mention_count) as mention_count,
+        bool_or(is_in_title) as is_in_title,
+        list_sort(list_distinct(list(alias))) as matched_terms
+
+    from alias_matches_not_employer_name
+    group by posting_id, skill_id
+
+)
+
+select * from aggregated

@@ -1,0 +1,85 @@
+-- One row per source and crawl night: what the source returned, what changed, and whether the
+-- night looks wrong. The rule is the `source_health` docs block of _marts__docs.md.
+with
+
+crawl_runs as (
+
+    select * from {{ ref('fct_crawl_runs') }}
+
+),
+
+-- Several runs of one source in one night count as one night: their postings and counts are
+-- those of the night's last run; errors add up.
+nights as (
+
+    select
+        source_key,
+        any_value(source_kind) as source_kind,
+        started_date as crawl_date,
+        count(*) as run_count,
+        arg_max(crawl_run_id, started_at) as last_crawl_run_id,
+        arg_max(status, started_at) as status,
+        arg_max(is_complete, started_at) as is_complete,
+        arg_max(posting_count, started_at) as postings_seen,
+        sum(new_posting_count) as new_postings,
+        sum(closed_posting_count) as closed_postings,
+        sum(error_count) as errors
+
+    from crawl_runs
+    group by source_key, started_date
+
+),
+
+compared as (
+
+    select
+        *,
+        lag(postings_seen) over source_nights as previous_postings_seen,
+        -- The median of the source's last 7 nights before this one that returned postings.
+        median(nullif(postings_seen, 0)) over (
+            source_nights rows between 7 preceding and 1 preceding
+        ) as trailing_median_postings,
+        last_value(case when is_complete then postings_seen end ignore nulls) over (
+            source_nights rows between unbounded preceding and 1 preceding
+        ) as previous_complete_postings
+
+    from nights
+    window source_nights as (partition by source_key order by crawl_date)
+
+),
+
+final as (
+
+    select
+        source_key,
+        source_kind,
+        crawl_date,
+        run_count,
+        last_crawl_run_id,
+        status,
+        postings_seen,
+        new_postings,
+        closed_postings,
+        errors,
+        previous_postings_seen,
+        postings_seen - previous_postings_seen as postings_change,
+        trailing_median_postings,
+        is_complete and previous_complete_postings is not null
+        and postings_seen * 2 < previous_complete_postings as is_suspect_run,
+        case
+            when postings_seen = 0 and coalesce(previous_postings_seen, 0) > 0
+                then 'zero_postings'
+            when status = 'failed' then 'run_failed'
+            when trailing_median_postings is not null
+                and postings_seen < 0.5 * trailing_median_postings
+                then 'below_half_of_trailing_median'
+        end as anomaly_reason
+
+    from compared
+
+)
+
+select
+    *,
+    anomaly_reason is not null as is_anomalous
+from final
