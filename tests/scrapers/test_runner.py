@@ -51,4 +51,16 @@ def test_the_demo_recording_crawls_every_source(run_crawl):
         "ashby:ramp": ("succeeded", 4), "ashby:openevidence": ("succeeded", 2),
         "ashby:HighlightTA": ("succeeded", 2), "ashby:truelogic": ("succeeded", 3),
         "hackernews:whoishiring": ("succeeded", 335), "jsonld:demo-careers": ("succeeded", 2),
+        "arbeitnow:all": ("succeeded", 5), "himalayas:all": ("succeeded", 4),
+        "jobicy:recording-1": ("succeeded", 4), "jobicy:recording-2": ("succeeded", 5),
+        "personio:acme": ("succeeded", 1), "personio:clark": ("succeeded", 4),
+        "recruitee:acme": ("succeeded", 2), "remoteok:recording-1": ("succeeded", 4),
+        "remoteok:recording-2": ("succeeded", 4), "remotive:recording-1": ("succeeded", 4),
+        "remotive:recording-2": ("succeeded", 4), "remotive:recording-3": ("succeeded", 5),
+        "smartrecruiters:knight": ("succeeded", 1), "teamtailor:career": ("succeeded", 2),
+        "weworkremotely:remote-jobs.rss,categories/remote-devops-sysadmin-jobs.rss":
+            ("succeeded", 7),
+        "workable:huggingface": ("succeeded", 3), "workable:zaelab": ("succeeded", 1),
+        # Only one posting's detail page was recorded: the others fail and the run is partial.
+        "workday:gdit/External_Career_Site": ("partial", 1),
     }
