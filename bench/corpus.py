@@ -42,8 +42,10 @@ from typing import Any
 
 from scrapers.normalize import html_to_text
 from scrapers.pipelines.land import MANIFEST_SUFFIX, run_status
+from warehouse.config import PROJECT_ROOT
 
-DEFAULT_FIXTURES = Path("/work/shared/fixtures")
+#: The real recorded responses copied into the repository (see tests/fixtures/PROVENANCE.tsv).
+DEFAULT_FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
 
 #: Share of postings per source kind, and the log-normal (median bytes, sigma) of the length of
 #: their description text. The real fixtures' medians are 6.3 KB (Greenhouse), 4.4 KB (Lever),

@@ -16,7 +16,8 @@ from pathlib import Path
 from warehouse.config import PROJECT_ROOT
 from warehouse.matching import Pattern
 
-DEFAULT_TAXONOMIES = Path("/work/shared/taxonomies")
+#: The shared taxonomies beside the checkout, when present; the seeds alone otherwise.
+DEFAULT_TAXONOMIES = PROJECT_ROOT.parent / "shared" / "taxonomies"
 SEEDS = (PROJECT_ROOT / "dbt_project" / "seeds" / "skill_aliases.csv",
          PROJECT_ROOT / "dbt_project" / "seeds" / "theme_terms.csv")
 _TEXT_COLUMNS = ("alias", "term", "pattern", "keyword", "surface_form", "name")
