@@ -124,11 +124,17 @@ def run_load(settings: Settings, build: Path, manifests: list[Path] | None = Non
     return load_landing(build, settings.landing_dir, manifests, progress=load_progress)
 
 
-def run_transform(settings: Settings, build: Path) -> bool:
+def run_transform(settings: Settings, build: Path, full_refresh: bool = False) -> bool:
     from warehouse.pipeline import transform as dbt_transform
 
     typer.echo("Building the dbt project ...", err=True)
-    return dbt_transform(settings, build, "build")
+    # None: incremental, unless the project changed since the last build.
+    return dbt_transform(settings, build, "build", full_refresh=True if full_refresh else None)
+
+
+FullRefreshOption = Annotated[bool, typer.Option(
+    "--full-refresh", help="Rebuild every model from raw instead of adding what is new "
+    "(done by itself when the dbt project changed since the last build).")]
 
 
 @contextlib.contextmanager
@@ -196,11 +202,11 @@ def load() -> None:
 
 
 @app.command()
-def transform() -> None:
+def transform(full_refresh: FullRefreshOption = False) -> None:
     """Build and test the dbt project (staging, intermediate, marts); publish if it passed."""
     settings = get_settings()
     with building(settings) as build:
-        ok = run_transform(settings, build)
+        ok = run_transform(settings, build, full_refresh)
         if ok:
             publish(build, settings)
     raise typer.Exit(0 if ok else 1)
@@ -208,7 +214,7 @@ def transform() -> None:
 
 def crawl_load_transform(settings: Settings, sources_file: Path,
                          substitutions: dict[str, str] | None = None,
-                         replay: Any = None) -> int:
+                         replay: Any = None, full_refresh: bool = False) -> int:
     """The main job: crawl, load, build, and publish only what built; returns the exit code."""
     with building(settings) as build:
         if replay is not None:
@@ -218,17 +224,19 @@ def crawl_load_transform(settings: Settings, sources_file: Path,
         else:
             result = run_crawl(settings, sources_file, substitutions)
         report = run_load(settings, build, result.manifest_paths)
-        transformed = run_transform(settings, build) if result.manifests else None
+        transformed = (run_transform(settings, build, full_refresh) if result.manifests
+                       else None)
         if transformed:
             publish(build, settings)
     return finish(result, report, transformed)
 
 
 @app.command()
-def nightly(sources: SourcesOption = None) -> None:
+def nightly(sources: SourcesOption = None, full_refresh: FullRefreshOption = False) -> None:
     """Crawl, load and transform: the job to run every night (never uses the recording)."""
     settings = get_settings()
-    raise typer.Exit(crawl_load_transform(settings, resolve_sources(sources, settings)))
+    raise typer.Exit(crawl_load_transform(settings, resolve_sources(sources, settings),
+                                          full_refresh=full_refresh))
 
 
 @app.command()

@@ -18,7 +18,7 @@ written. Which patterns need context, and what counts as context, is decided dow
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,15 +133,33 @@ MATCH_SCHEMA = pa.schema([
 ])
 
 
+def match_schema(input_schema: pa.Schema | None = None, *, id_column: str = "posting_id",
+                 carry: Sequence[str] = ()) -> pa.Schema:
+    """The schema of :func:`match_batches`' rows for these options.
+
+    With the defaults it is :data:`MATCH_SCHEMA`. Otherwise the first column is named
+    ``id_column`` and the ``carry`` columns follow it with their types in ``input_schema``.
+    """
+    if id_column == "posting_id" and not carry:
+        return MATCH_SCHEMA
+    if carry and input_schema is None:
+        raise ValueError("carried columns need the input schema for their types")
+    fields = [pa.field(id_column, pa.string())]
+    fields += [pa.field(name, input_schema.field(name).type) for name in carry]  # type: ignore[union-attr]
+    return pa.schema(fields + list(MATCH_SCHEMA)[1:])
+
+
 def match_batches(terms: Iterable[DictionaryTerm], batches: Iterable[pa.RecordBatch], *,
                   fields: Mapping[str, str], id_column: str = "posting_id",
-                  ) -> Iterator[pa.RecordBatch]:
+                  carry: Sequence[str] = ()) -> Iterator[pa.RecordBatch]:
     """Match every text of every batch against the dictionary, one output batch per input batch.
 
     ``fields`` maps the output's ``field`` value to the input column holding that text, e.g.
     ``{"title": "title", "description": "description_text"}``. Only one input batch and its
     matches are held at a time, so memory stays bounded however many documents stream through;
-    batches without any match yield nothing. Rows follow :data:`MATCH_SCHEMA`.
+    batches without any match yield nothing. Rows follow :func:`match_schema`: the document's
+    ``id_column``, then the ``carry`` columns copied from its input row (the nightly build keeps
+    the version's ``loaded_at`` as its watermark), then the match.
     """
     identities: list[tuple[str, str]] = []
     patterns: list[Pattern] = []
@@ -149,19 +167,29 @@ def match_batches(terms: Iterable[DictionaryTerm], batches: Iterable[pa.RecordBa
         patterns.append(Pattern(str(len(identities)), text, bool(is_case_sensitive)))
         identities.append((term_set, term_key))
     matcher = TermMatcher(patterns)
+    schema: pa.Schema | None = None
     for batch in batches:
+        if schema is None:
+            schema = match_schema(batch.schema, id_column=id_column, carry=carry)
         ids = batch.column(id_column).to_pylist()
+        rows: list[int] = []  # the input row of each match, to copy the carried columns
         columns: dict[str, list[Any]] = {name: [] for name in MATCH_SCHEMA.names}
         for field, column in fields.items():
-            for document_id, text in zip(ids, batch.column(column).to_pylist(), strict=True):
+            texts = batch.column(column).to_pylist()
+            for row, (document_id, text) in enumerate(zip(ids, texts, strict=True)):
                 for (key, form), occurrences in matcher.count(text).items():
                     term_set, term_key = identities[int(key)]
+                    rows.append(row)
                     columns["posting_id"].append(document_id)
                     columns["field"].append(field)
                     columns["term_set"].append(term_set)
                     columns["term_key"].append(term_key)
                     columns["matched_form"].append(form)
                     columns["mention_count"].append(occurrences)
-        if columns["posting_id"]:
-            yield pa.record_batch([columns[name] for name in MATCH_SCHEMA.names],
-                                  schema=MATCH_SCHEMA)
+        if rows:
+            picked = pa.array(rows, pa.int64())
+            arrays = [pa.array(columns["posting_id"], pa.string())]
+            arrays += [batch.column(name).take(picked) for name in carry]
+            arrays += [pa.array(columns[name], MATCH_SCHEMA.field(name).type)
+                       for name in MATCH_SCHEMA.names[1:]]
+            yield pa.record_batch(arrays, schema=schema)

@@ -9,6 +9,7 @@ run in this process, one after the other, so there is only ever one writer of th
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -132,27 +133,106 @@ def release_dbt_connection() -> None:
         DuckDBConnectionManager._ENV = None
 
 
+#: What the incremental models' stored rows were built by: every file under these paths of the
+#: dbt project, plus the term matcher the Python model calls.
+PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
+MATCHER_MODULE = Path(__file__).resolve().parent / "matching.py"
+#: Where a successful build records the fingerprint of the project that built it.
+STATE_TABLE = "meta.dbt_build_state"
+
+
+def project_fingerprint(project_dir: Path) -> str:
+    """sha256 over the paths and contents of the dbt project's models, macros, seeds and config.
+
+    Incremental models keep rows built by earlier code: when a rule, a seed or a model changes,
+    those rows are stale, and the next build must rebuild everything (``--full-refresh``).
+    """
+    digest = hashlib.sha256()
+    files: list[Path] = []
+    for name in PROJECT_INPUTS:
+        path = project_dir / name
+        files += [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for path in [*files, MATCHER_MODULE]:
+        digest.update(str(path.relative_to(project_dir.parent)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def built_fingerprint(database: Path) -> str | None:
+    """The fingerprint recorded by the last successful build of ``database``, if any."""
+    import duckdb
+
+    if not database.exists():
+        return None
+    with duckdb.connect(str(database)) as connection:
+        found = connection.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'meta' and table_name = 'dbt_build_state'").fetchone()
+        if not found or not found[0]:
+            return None
+        row = connection.execute(
+            f"select fingerprint from {STATE_TABLE} order by built_at desc limit 1").fetchone()
+    return row[0] if row else None
+
+
+def record_build(database: Path, fingerprint: str, full_refresh: bool) -> None:
+    """Record that the project with ``fingerprint`` built ``database`` (after a success only)."""
+    import duckdb
+
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema if not exists meta")
+        connection.execute(f"create table if not exists {STATE_TABLE} ("
+                           "fingerprint varchar not null, built_at timestamptz not null, "
+                           "full_refresh boolean not null)")
+        connection.execute(f"insert into {STATE_TABLE} values ($fingerprint, now(), $full)",
+                           {"fingerprint": fingerprint, "full": full_refresh})
+
+
 def transform(settings: Settings, database: Path, command: str = "build",
-              extra_args: list[str] | None = None) -> bool:
-    """Run ``dbt <command>`` on ``database`` (the build copy); True when dbt succeeded."""
+              extra_args: list[str] | None = None, full_refresh: bool | None = None) -> bool:
+    """Run ``dbt <command>`` on ``database`` (the build copy); True when dbt succeeded.
+
+    ``dbt build`` is incremental: the heavy models add only what was loaded since the last
+    build. It rebuilds everything (``--full-refresh``) when asked, or, with ``full_refresh``
+    left to None, when the project (models, macros, seeds, matcher) differs from the one that
+    last built this file, so a changed rule never leaves rows built by the old one. dbt unit
+    tests check code, not data: they run in the test suite (tests/dbt, tests/e2e), not in the
+    nightly build.
+    """
     from dbt.cli.main import dbtRunner
 
-    project_dir = str(settings.dbt_project_dir.resolve())
-    args = ["--no-use-colors", command, "--project-dir", project_dir, "--profiles-dir",
-            project_dir, *(extra_args or [])]
+    project = settings.dbt_project_dir.resolve()
+    building = command == "build"
+    fingerprint = project_fingerprint(project) if building else ""
+    if building and full_refresh is None:
+        previous = built_fingerprint(database)
+        full_refresh = previous is not None and previous != fingerprint
+        if full_refresh:
+            logger.info("The dbt project changed since the last build: rebuilding everything")
+    options: list[str] = []
+    if building:
+        options += ["--exclude-resource-type", "unit_test"]
+        if full_refresh:
+            options.append("--full-refresh")
+    args = ["--no-use-colors", command, "--project-dir", str(project), "--profiles-dir",
+            str(project), *options, *(extra_args or [])]
     logger.info("dbt %s", " ".join(args))
-    previous = os.environ.get("POSTINGS_DBT_DB")
+    previous_db = os.environ.get("POSTINGS_DBT_DB")
     os.environ["POSTINGS_DBT_DB"] = str(database.resolve())
     try:
         result = dbtRunner().invoke(args)
     finally:
         release_dbt_connection()
-        if previous is None:
+        if previous_db is None:
             os.environ.pop("POSTINGS_DBT_DB", None)
         else:
-            os.environ["POSTINGS_DBT_DB"] = previous
+            os.environ["POSTINGS_DBT_DB"] = previous_db
     if result.exception is not None:
         logger.error("dbt %s failed: %s", command, result.exception)
+    if building and result.success:
+        record_build(database, fingerprint, bool(full_refresh))
     return bool(result.success)
 
 

@@ -10,6 +10,7 @@ from warehouse.matching import (
     Pattern,
     TermMatcher,
     match_batches,
+    match_schema,
     normalise,
     tokens,
 )
@@ -194,3 +195,32 @@ def test_match_batches_over_a_duckdb_reader_builds_a_table(tmp_path):
     assert writer.execute("""
         select term_key, count(*), sum(mention_count) from matches_table group by 1 order by 1
         """).fetchall() == [("cicd", 2500, 2500), ("csharp", 2500, 2500), ("pytorch", 2500, 2500)]
+
+
+def test_match_batches_names_the_id_column_and_carries_columns_of_each_row():
+    from datetime import UTC, datetime
+
+    terms = [("skill_alias", "python__python", "Python", False)]
+    loaded = [datetime(2026, 11, day, 1, tzinfo=UTC) for day in (1, 2, 3)]
+    batch = pa.record_batch({
+        "posting_version_id": ["v1", "v2", "v3"], "posting_id": ["p1", "p2", "p3"],
+        "loaded_at": pa.array(loaded, pa.timestamp("us", tz="UTC")),
+        "title": ["Python dev", "Chef", None], "description_text": [None, None, "python, Python"],
+    })
+    schema = match_schema(batch.schema, id_column="posting_version_id",
+                          carry=["posting_id", "loaded_at"])
+
+    [out] = match_batches(terms, [batch], fields=FIELDS, id_column="posting_version_id",
+                          carry=["posting_id", "loaded_at"])
+
+    assert out.schema == schema
+    assert schema.names[:3] == ["posting_version_id", "posting_id", "loaded_at"]
+    assert schema.field("loaded_at").type == pa.timestamp("us", tz="UTC")
+    assert sorted(zip(out.column("posting_version_id").to_pylist(),
+                      out.column("posting_id").to_pylist(),
+                      out.column("loaded_at").to_pylist(), out.column("field").to_pylist(),
+                      out.column("mention_count").to_pylist(), strict=True)) == [
+        ("v1", "p1", loaded[0], "title", 1),
+        ("v3", "p3", loaded[2], "description", 2),
+    ]
+    assert match_schema() == MATCH_SCHEMA

@@ -1,9 +1,10 @@
 -- Every distinct job title given a role family and a seniority by the title rules: the rules are
 -- tried by ascending priority and the first whose pattern matches the lowercased title decides.
 -- No role-family rule matching gives `other`; no seniority rule matching gives null.
--- A table, not a view: the regular expressions are the costly part, and they are run once here
--- rather than by dim_postings and by every test of this model.
-{{ config(materialized='table') }}
+-- Incremental: a title's class depends only on the title and the rule seeds, so a nightly build
+-- classifies only the titles never seen before (the regular expressions are the costly part).
+-- Run `postings transform --full-refresh` after changing the rules.
+{{ config(materialized='incremental', unique_key='title', incremental_strategy='append') }}
 
 with
 
@@ -33,6 +34,10 @@ titles as (
     select distinct title
     from posting_versions
     where title is not null
+    {%- if is_incremental() %}
+        -- Incremental: only the titles never classified before.
+        and title not in (select title from {{ this }})
+    {%- endif %}
 
 ),
 

@@ -1,5 +1,12 @@
 -- Every distinct published location text read into a country (ISO 3166 alpha-2), region and
 -- city with the `location_aliases` seed; the rule is the `location_parsing` docs block.
+{#-
+    Incremental: a text's reading depends only on the text and the `location_aliases` seed, so a
+    nightly build reads only the new texts. Run `postings transform --full-refresh` after
+    changing the seed or this model.
+-#}
+{{ config(materialized='incremental', unique_key='location', incremental_strategy='append') }}
+
 with
 
 posting_versions as (
@@ -19,6 +26,10 @@ location_texts as (
     select distinct location
     from posting_versions
     where location is not null
+    {%- if is_incremental() %}
+        -- Incremental: only the texts never read before.
+        and location not in (select location from {{ this }})
+    {%- endif %}
 
 ),
 

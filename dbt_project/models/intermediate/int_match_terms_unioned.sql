@@ -1,6 +1,7 @@
--- The dictionary the term matcher (int_posting_terms_matched) searches every posting for: the
--- theme terms, the skill aliases, the context terms of `needs_context` aliases and the industry
--- text signals, one row per (term_set, term_key), each with its pattern and case policy.
+-- The dictionary the term matcher (int_posting_version_terms_matched) searches every posting
+-- version for: the theme terms, the skill aliases, the context terms of `needs_context` aliases
+-- and the industry text signals, one row per (term_set, term_key), each with its pattern and
+-- case policy.
 with
 
 theme_terms as (

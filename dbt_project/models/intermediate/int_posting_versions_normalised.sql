@@ -1,11 +1,25 @@
 -- Every posting version with comparable fields: location (country_code, region, city),
 -- work_mode, salary (amounts, ISO currency, period, annualised, source), employment type and a
 -- cleaned title. The rules are the docs blocks of _intermediate__docs.md.
+-- Incremental: a version's normalised fields depend only on the version and the seeds, so a
+-- nightly build normalises only the versions loaded since the last build. Run `postings
+-- transform --full-refresh` after changing a rule or a seed.
+{{ config(
+    materialized='incremental',
+    unique_key='posting_version_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+{%- set watermark = incremental_watermark('loaded_at') %}
+
 with
 
 posting_versions as (
 
     select * from {{ ref('int_posting_versions_unioned') }}
+    {%- if watermark is not none %}
+    where loaded_at >= {{ watermark }}
+    {%- endif %}
 
 ),
 
@@ -227,9 +241,39 @@ final as (
         case when salary_source is not null then chosen_period end as salary_period,
         normalised_salary_min * {{ annualisation_factor('chosen_period') }} as salary_min_annual,
         normalised_salary_max * {{ annualisation_factor('chosen_period') }} as salary_max_annual,
-        salary_issue
+        salary_issue,
+        -- The keys int_postings_deduplicated groups by (the `deduplication` docs block), read
+        -- here once per version rather than for every posting at every build.
+        -- The URL without scheme, "www.", fragment and trailing slash (the query stays: it
+        -- often holds the id).
+        nullif(regexp_replace(
+            regexp_replace(lower(url), '^[a-z]+://(www\.)?', ''),
+            '#.*$|/+$', ''
+        ), '') as url_key,
+        {{ company_key('company_name') }} as company_key,
+        nullif(trim(regexp_replace(
+            regexp_replace(lower({{ title_clean('title') }}), '\([^)]*\)|\[[^\]]*\]', ' ', 'g'),
+            '[^[:alnum:]]+', ' ', 'g'
+        )), '') as title_key,
+        -- The first 20 words of the description, lowercased, punctuation dropped: a copy
+        -- trimmed by the source (or by a recording) keeps the same fingerprint.
+        case
+            when len(description_words) >= 20
+                then md5(array_to_string(description_words[1:20], ' '))
+        end as description_fingerprint,
+        posted_at,
+        loaded_at
 
-    from normalised
+    from normalised,
+        lateral (
+            select list_filter(
+                regexp_split_to_array(
+                    regexp_replace(lower(coalesce(description_text, '')), '[^[:alnum:]\s]+', '', 'g'),
+                    '\s+'
+                ),
+                lambda word: word <> ''
+            ) as description_words
+        )
 
 )
 

@@ -1,3 +1,16 @@
+{#-
+    Incremental: a posting version never changes once loaded, so a nightly build parses only the
+    versions loaded since the last build (`loaded_at` at or after the watermark; the watermark's
+    own rows are rebuilt and replaced by `posting_version_id`). Run `postings transform
+    --full-refresh` after changing a staging model, so that older versions are parsed again.
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key='posting_version_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+{%- set watermark = incremental_watermark('loaded_at') -%}
 {%- set kind_models = [
     'stg_greenhouse__posting_versions',
     'stg_lever__posting_versions',
@@ -26,6 +39,9 @@ with
 {{ kind_model }} as (
 
     select * from {{ ref(kind_model) }}
+    {%- if watermark is not none %}
+    where loaded_at >= {{ watermark }}
+    {%- endif %}
 
 ),
 

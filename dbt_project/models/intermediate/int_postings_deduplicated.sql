@@ -9,57 +9,31 @@ postings_lifecycle as (
 
 ),
 
-posting_versions as (
-
-    select * from {{ ref('int_posting_versions_unioned') }}
-
-),
-
 posting_versions_normalised as (
 
     select * from {{ ref('int_posting_versions_normalised') }}
 
 ),
 
+-- Each posting's keys are its latest version's, read once per version in
+-- int_posting_versions_normalised.
 postings as (
 
     select
         postings_lifecycle.posting_id,
-        coalesce(posting_versions.posted_at, postings_lifecycle.first_seen_at) as first_date,
-        -- The URL without scheme, "www.", fragment and trailing slash (the query stays: it often holds the id).
-        nullif(regexp_replace(
-            regexp_replace(lower(posting_versions.url), '^[a-z]+://(www\.)?', ''),
-            '#.*$|/+$', ''
-        ), '') as url_key,
-        {{ company_key('posting_versions.company_name') }} as company_key,
-        nullif(trim(regexp_replace(
-            regexp_replace(lower(posting_versions_normalised.title_clean), '\([^)]*\)|\[[^\]]*\]', ' ', 'g'),
-            '[^[:alnum:]]+', ' ', 'g'
-        )), '') as title_key,
-        -- The first 20 words of the description, lowercased, punctuation dropped: a copy
-        -- trimmed by the source (or by a recording) keeps the same fingerprint.
-        case
-            when len(description_words) >= 20
-                then md5(array_to_string(description_words[1:20], ' '))
-        end as description_fingerprint,
+        coalesce(posting_versions_normalised.posted_at, postings_lifecycle.first_seen_at)
+            as first_date,
+        posting_versions_normalised.url_key,
+        posting_versions_normalised.company_key,
+        posting_versions_normalised.title_key,
+        posting_versions_normalised.description_fingerprint,
         posting_versions_normalised.country_code,
         posting_versions_normalised.city
 
     from postings_lifecycle
-    inner join posting_versions
-        on postings_lifecycle.latest_posting_version_id = posting_versions.posting_version_id
     inner join posting_versions_normalised
         on postings_lifecycle.latest_posting_version_id
-        = posting_versions_normalised.posting_version_id,
-        lateral (
-            select list_filter(
-                regexp_split_to_array(
-                    regexp_replace(lower(coalesce(posting_versions.description_text, '')), '[^[:alnum:]\s]+', '', 'g'),
-                    '\s+'
-                ),
-                lambda word: word <> ''
-            ) as description_words
-        )
+        = posting_versions_normalised.posting_version_id
 
 ),
 

@@ -1,3 +1,14 @@
+-- Incremental: every night changes a few percent of the postings (those seen again, closed or
+-- regrouped), so a nightly build works out every posting's light columns (joins of narrow
+-- tables), compares them with the table, and rewrites only the postings that changed, with their
+-- description. A full build writes every posting. The description is the last column.
+{{ config(
+    materialized='incremental',
+    unique_key='posting_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 posting_versions as (
@@ -41,7 +52,7 @@ version_counts as (
 
 ),
 
-final as (
+postings as (
 
     select
         postings_lifecycle.posting_id,
@@ -73,7 +84,6 @@ final as (
         normalised.salary_issue,
         latest_versions.url,
         latest_versions.apply_url,
-        latest_versions.description_text,
         postings_lifecycle.first_seen_at,
         postings_lifecycle.last_seen_at,
         postings_lifecycle.times_seen,
@@ -103,6 +113,34 @@ final as (
         on postings_lifecycle.posting_id = version_counts.posting_id
     left join job_titles_classified
         on latest_versions.title = job_titles_classified.title
+
+),
+
+{% if is_incremental() %}
+-- Only the postings whose light columns differ from the table's (or that are new).
+postings_changed as (
+
+    select * from postings
+    where posting_id in (
+        select posting_id from (
+            select * from postings
+            except
+            select * exclude (description_text) from {{ this }}
+        )
+    )
+
+),
+{% endif %}
+
+final as (
+
+    select
+        postings.*,
+        latest_versions.description_text
+
+    from {{ 'postings_changed' if is_incremental() else 'postings' }} as postings
+    inner join posting_versions as latest_versions
+        on postings.latest_posting_version_id = latest_versions.posting_version_id
 
 )
 

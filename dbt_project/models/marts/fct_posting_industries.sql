@@ -8,6 +8,18 @@
 --                     strong mentions win, then the most mentions of any strength, then the
 --                     industry id (so the choice is stable);
 --   4. unknown        nothing said.
+--
+-- Incremental: a posting's row depends only on its latest version and the seeds; a nightly build
+-- rebuilds only the postings whose latest version changed (macros/postings_to_rebuild.sql).
+-- depends_on: {{ ref('int_sightings_aggregated_to_postings') }}
+{{ config(
+    materialized='incremental',
+    unique_key='posting_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ delete_superseded_postings() }}",
+) }}
+
 with
 
 postings as (
@@ -43,6 +55,9 @@ company_industries as (
 term_matches as (
 
     select * from {{ ref('int_posting_terms_matched') }}
+    {%- if is_incremental() %}
+    where posting_id in ({{ postings_to_rebuild() }})
+    {%- endif %}
 
 ),
 
@@ -66,6 +81,9 @@ posting_companies as (
         {{ company_key('company_name') }} as company_key
 
     from postings
+    {%- if is_incremental() %}
+    where posting_id in ({{ postings_to_rebuild() }})
+    {%- endif %}
 
 ),
 
@@ -175,6 +193,7 @@ decided as (
 
     select
         posting_companies.posting_id,
+        posting_companies.latest_posting_version_id as posting_version_id,
         posting_companies.company_key,
         case
             when source_field_industries.posting_id is not null then 'source_field'
@@ -207,6 +226,7 @@ final as (
 
     select
         decided.posting_id,
+        decided.posting_version_id,
         decided.company_key,
         decided.industry_id,
         industries.industry_name,

@@ -4,11 +4,26 @@
 -- posting saying "Snowflake"). Mentions of an alias are the larger of its counts in the title and
 -- in the description (sources often repeat the title as the text's first line); a skill's
 -- mention_count adds up its aliases.
+--
+-- Incremental: a posting's rows depend only on its latest version and the seeds; a nightly build
+-- rebuilds only the postings whose latest version changed (macros/postings_to_rebuild.sql).
+-- depends_on: {{ ref('int_sightings_aggregated_to_postings') }}
+{{ config(
+    materialized='incremental',
+    unique_key='posting_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ delete_superseded_postings() }}",
+) }}
+
 with
 
 term_matches as (
 
     select * from {{ ref('int_posting_terms_matched') }}
+    {%- if is_incremental() %}
+    where posting_id in ({{ postings_to_rebuild() }})
+    {%- endif %}
 
 ),
 
@@ -34,6 +49,7 @@ alias_matches as (
 
     select
         posting_id,
+        any_value(posting_version_id) as posting_version_id,
         term_key as alias_id,
         max(mention_count) as mention_count,
         bool_or(field = 'title') as is_in_title
@@ -93,6 +109,7 @@ alias_matches_counted as (
 
     select
         alias_matches.posting_id,
+        alias_matches.posting_version_id,
         alias_matches.alias_id,
         alias_matches.mention_count,
         alias_matches.is_in_title,
@@ -153,6 +170,7 @@ aggregated as (
     select
         {{ surrogate_key(['posting_id', 'skill_id']) }} as posting_skill_id,
         posting_id,
+        any_value(posting_version_id) as posting_version_id,
         skill_id,
         any_value(skill_name) as skill_name,
         any_value(skill_category) as skill_category,

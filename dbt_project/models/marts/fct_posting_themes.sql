@@ -3,11 +3,26 @@
 -- in. Mentions of a term are the larger of its counts in the title and in the description
 -- (sources often repeat the title as the text's first line); a category's mention_count adds up
 -- its terms.
+--
+-- Incremental: a posting's rows depend only on its latest version and the seeds; a nightly build
+-- rebuilds only the postings whose latest version changed (macros/postings_to_rebuild.sql).
+-- depends_on: {{ ref('int_sightings_aggregated_to_postings') }}
+{{ config(
+    materialized='incremental',
+    unique_key='posting_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ delete_superseded_postings() }}",
+) }}
+
 with
 
 term_matches as (
 
     select * from {{ ref('int_posting_terms_matched') }}
+    {%- if is_incremental() %}
+    where posting_id in ({{ postings_to_rebuild() }})
+    {%- endif %}
 
 ),
 
@@ -27,6 +42,7 @@ theme_term_matches as (
 
     select
         posting_id,
+        any_value(posting_version_id) as posting_version_id,
         term_key as term_id,
         max(mention_count) as mention_count,
         bool_or(field = 'title') as is_in_title
@@ -41,6 +57,7 @@ theme_term_matches_categorised as (
 
     select
         theme_term_matches.posting_id,
+        theme_term_matches.posting_version_id,
         theme_term_matches.mention_count,
         theme_term_matches.is_in_title,
         theme_terms.term,
@@ -61,6 +78,7 @@ aggregated as (
     select
         {{ surrogate_key(['posting_id', 'theme_id']) }} as posting_theme_id,
         posting_id,
+        any_value(posting_version_id) as posting_version_id,
         theme_group,
         theme_id,
         any_value(theme_name) as theme_name,
