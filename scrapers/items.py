@@ -28,7 +28,8 @@ class JobPostingItem:
     posted_at: str | None = None
     description: str | None = None
     description_format: str = "html"
-    #: Plain text of ``description`` (tags dropped, entities decoded), set by the normalise pipeline.
+    #: Plain text of ``description`` (tags dropped, entities decoded), set by the normalise
+    #: pipeline.
     description_text: str | None = None
     payload: str
     payload_format: str = "json"

@@ -60,7 +60,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         tries = request.meta.get("retry_times", 0)
         wait = retry_after_seconds(response.headers.get("Retry-After"))
         if wait is not None and wait > self.backoff_max:
-            logger.warning("%s asks to retry after %.0fs, more than the cap; giving up", request.url, wait)
+            logger.warning(
+                "%s asks to retry after %.0fs, more than the cap; giving up", request.url, wait
+            )
             return response
         if wait is None:
             wait = min(self.backoff_base * (2**tries), self.backoff_max)

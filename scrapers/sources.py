@@ -55,7 +55,9 @@ def _spider_classes() -> dict[str, Any]:
     return SPIDERS
 
 
-def parse_entry(raw: Any, position: int, substitutions: dict[str, str] | None = None) -> SourceEntry:
+def parse_entry(
+    raw: Any, position: int, substitutions: dict[str, str] | None = None
+) -> SourceEntry:
     """Validate one raw entry (a mapping) against the spider of its kind."""
     if not isinstance(raw, dict):
         raise SourceConfigError(f"source #{position}: expected a mapping, got {raw!r}")
@@ -69,7 +71,9 @@ def parse_entry(raw: Any, position: int, substitutions: dict[str, str] | None = 
     spiders = _spider_classes()
     if kind not in spiders:
         known = ", ".join(sorted(spiders))
-        raise SourceConfigError(f"source #{position} ({raw!r}): unknown kind {kind!r}; known: {known}")
+        raise SourceConfigError(
+            f"source #{position} ({raw!r}): unknown kind {kind!r}; known: {known}"
+        )
     spider_cls = spiders[kind]
     try:
         key = spider_cls.validate_options(options)

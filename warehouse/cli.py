@@ -46,8 +46,10 @@ def setup_logging(level: int | str) -> None:
 def main(
     db: Annotated[Path | None, typer.Option(
         "--db", help="DuckDB file (env POSTINGS_DB, default data/warehouse.duckdb).")] = None,
-    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Landing files and data "
-                                                  "(env POSTINGS_DATA_DIR, default data/).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(
+        "--data-dir",
+        help="Landing files and data (env POSTINGS_DATA_DIR, default data/).",
+    )] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at DEBUG level.")] = False,
 ) -> None:
     """Configure settings and logging once, before any command runs."""
@@ -386,7 +388,9 @@ def sources_list(sources: SourcesOption = None) -> None:
 
 @sources_app.command("add")
 def sources_add(
-    url: Annotated[str, typer.Argument(help="A careers page (or posting) URL of a known platform.")],
+    url: Annotated[
+        str, typer.Argument(help="A careers page (or posting) URL of a known platform.")
+    ],
     sources: SourcesOption = None,
     company: Annotated[str | None, typer.Option(help="The employer's display name.")] = None,
 ) -> None:

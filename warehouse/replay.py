@@ -130,7 +130,8 @@ class ReplayServer:
                 server.handle(self, self.rfile.read(length) if length else b"")
 
             def log_message(self, format: str, *args: Any) -> None:
-                logger.debug("replay: " + format, *args)
+                if logger.isEnabledFor(logging.DEBUG):
+                    logger.debug("replay: %s", format % args)
 
         self.httpd = ThreadingHTTPServer((host, port), Handler)
         self.httpd.daemon_threads = True

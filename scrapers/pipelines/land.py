@@ -103,12 +103,15 @@ class LandJobPostingPipeline:
     def process_item(self, item: JobPostingItem) -> JobPostingItem:
         item.crawl_run_id = self.crawl_run_id
         item.fetched_at = utc_now()
-        item.content_hash = hashlib.sha256(item.payload.encode("utf-8", "surrogatepass")).hexdigest()
+        item.content_hash = hashlib.sha256(
+            item.payload.encode("utf-8", "surrogatepass")
+        ).hexdigest()
         record = asdict(item)
         try:
             line = json.dumps(record, ensure_ascii=False)
             line.encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates: keep them, escaped, rather than lose the record
+        except UnicodeEncodeError:
+            # Lone surrogates: keep them, escaped, rather than lose the record.
             line = json.dumps(record, ensure_ascii=True)
         self.handle.write(line + "\n")
         self.postings += 1
@@ -153,6 +156,8 @@ class LandJobPostingPipeline:
             "landing_file": self.final_path.name,
             "counters": counters,
         }
-        write_json_atomically(self.final_path.with_name(self.crawl_run_id + MANIFEST_SUFFIX), manifest)
+        write_json_atomically(
+            self.final_path.with_name(self.crawl_run_id + MANIFEST_SUFFIX), manifest
+        )
         logger.info("%s: run %s %s with %d postings, %d errors", spider.source_key,
                     self.crawl_run_id, manifest["status"], self.postings, errors)

@@ -41,7 +41,9 @@ class AshbySpider(PostingsSpider):
         if not isinstance(jobs, list):
             self.record_error("unexpected_shape", response.url, "no 'jobs' list in the response")
             return
-        listed = [job for job in jobs if not (isinstance(job, dict) and job.get("isListed") is False)]
+        listed = [
+            job for job in jobs if not (isinstance(job, dict) and job.get("isListed") is False)
+        ]
         if len(listed) < len(jobs):
             self.count("postings/skipped/unlisted", len(jobs) - len(listed))
         yield from self.each_record(listed, self.build_item, lambda job: job.get("id"))

@@ -75,17 +75,20 @@ class PostingsSpider(Spider):
     @classmethod
     def validate_options(cls, options: dict[str, Any]) -> str:
         """Check an entry's options and return its source key (``kind:identity``)."""
-        for option in (*cls.required_options, *([cls.identity_option] if cls.identity_option else [])):
+        identity_options = [cls.identity_option] if cls.identity_option else []
+        for option in (*cls.required_options, *identity_options):
             value = options.get(option)
             if value is None or (isinstance(value, str) and not value.strip()):
                 raise KeyError(f"missing required option {option!r}")
         identity = options.get(cls.identity_option) if cls.identity_option else None
         if identity is None:
-            identity = options.get("name") or options.get("api_base") or options.get("url") or "default"
+            identity = (
+                options.get("name") or options.get("api_base") or options.get("url") or "default"
+            )
         return f"{cls.name}:{identity}"
 
     # ------------------------------------------------------------------ requests
-    async def start(self) -> Any:  # noqa: D401 - Scrapy's hook
+    async def start(self) -> Any:  # Scrapy's hook
         """Yield the source's first requests."""
         for request in self.initial_requests():
             yield request
@@ -193,8 +196,12 @@ class PostingsSpider(Spider):
             return False
         return True
 
-    def each_record(self, records: Iterable[Any], build: Callable[[Any], JobPostingItem | None],
-                    record_id: Callable[[Any], Any] = lambda record: "?") -> Iterator[JobPostingItem]:
+    def each_record(
+        self,
+        records: Iterable[Any],
+        build: Callable[[Any], JobPostingItem | None],
+        record_id: Callable[[Any], Any] = lambda record: "?",
+    ) -> Iterator[JobPostingItem]:
         """Build one item per record; a record that raises is counted and skipped."""
         for position, record in enumerate(records):
             try:

@@ -50,7 +50,8 @@ class GreenhouseSpider(PostingsSpider):
         departments = job.get("departments") or []
         remote = None
         for entry in job.get("metadata") or []:
-            if str(entry.get("name", "")).strip().lower() in _WORKPLACE_METADATA and entry.get("value"):
+            name = str(entry.get("name", "")).strip().lower()
+            if name in _WORKPLACE_METADATA and entry.get("value"):
                 value = entry["value"]
                 remote = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
                 break
@@ -58,7 +59,9 @@ class GreenhouseSpider(PostingsSpider):
             source_posting_id=job["id"],
             url=job.get("absolute_url"),
             title=job.get("title"),
-            company_name=job.get("company_name") or self.options.get("company") or self.options["board"],
+            company_name=(
+                job.get("company_name") or self.options.get("company") or self.options["board"]
+            ),
             location=location.get("name") if isinstance(location, dict) else location,
             remote=remote,
             department=departments[0].get("name") if departments else None,

@@ -86,7 +86,9 @@ READER = textwrap.dedent("""
     while time.monotonic() < end:
         try:
             with duckdb.connect(path, read_only=True) as connection:
-                a, b = connection.execute("select (select max(v) from t1), (select max(v) from t2)").fetchone()
+                a, b = connection.execute(
+                    "select (select max(v) from t1), (select max(v) from t2)"
+                ).fetchone()
                 torn += a != b
                 reads += 1
         except Exception as error:
