@@ -10,7 +10,7 @@ Keys: ``raw.crawl_runs`` and ``raw.posting_versions`` have primary keys; ``raw.s
 none, on purpose. It gains a row per posting and run (~11 million a year at 30,000 open postings
 a night), and a primary key on its three text columns is an ART index of about 1 GB at that size
 (bench, a synthetic year: a 9.0 GiB warehouse with it, 8.1 GiB without) that the loader holds and
-extends on every insert (peak memory of a nightly load ~8% higher) for no gain in speed. The
+extends on every insert (peak memory of a nightly load 4-10% higher), for no gain in speed. The
 triple ``(crawl_run_id, source_key, source_posting_id)`` is unique all the same: the loader
 writes a run's sightings, one per posting id, in the transaction that registers the run in
 ``raw.crawl_runs``, whose key refuses a second registration, so a run's sightings are written
