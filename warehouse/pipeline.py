@@ -160,25 +160,65 @@ def project_fingerprint(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def built_fingerprint(database: Path) -> str | None:
-    """The fingerprint recorded by the last successful build of ``database``, if any."""
+@dataclass(frozen=True)
+class BuildState:
+    """What the last successful build of a warehouse file recorded."""
+
+    fingerprint: str
+    #: The load time of the newest raw row present when that build started (and so tested by
+    #: it), as text; None when unknown (the build was given a selection, or predates it).
+    tested_through: str | None
+
+
+def last_build(database: Path) -> BuildState | None:
+    """The state recorded by the last successful build of ``database``, if any."""
     import duckdb
 
     if not database.exists():
         return None
     with duckdb.connect(str(database)) as connection:
         found = connection.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'meta' and table_name = 'dbt_build_state'").fetchone()
-        if not found or not found[0]:
+            "select count(*) from information_schema.columns where table_schema = 'meta' "
+            "and table_name = 'dbt_build_state' and column_name = 'tested_through'").fetchone()
+        tested = "cast(tested_through as varchar)" if found and found[0] else "null"
+        try:
+            row = connection.execute(
+                f"select fingerprint, {tested} from {STATE_TABLE} "
+                "order by built_at desc limit 1").fetchone()
+        except duckdb.CatalogException:  # never built
             return None
-        row = connection.execute(
-            f"select fingerprint from {STATE_TABLE} order by built_at desc limit 1").fetchone()
+    return BuildState(row[0], row[1]) if row else None
+
+
+def built_fingerprint(database: Path) -> str | None:
+    """The fingerprint recorded by the last successful build of ``database``, if any."""
+    state = last_build(database)
+    return state.fingerprint if state else None
+
+
+def newest_load(database: Path) -> str | None:
+    """The load time of the newest row of the raw history (runs and versions), as text."""
+    import duckdb
+
+    if not database.exists():
+        return None
+    with duckdb.connect(str(database)) as connection:
+        try:
+            row = connection.execute(
+                "select cast(greatest((select max(_loaded_at) from raw.crawl_runs), "
+                "(select max(_loaded_at) from raw.posting_versions)) as varchar)").fetchone()
+        except duckdb.CatalogException:  # no raw schema yet
+            return None
     return row[0] if row else None
 
 
-def record_build(database: Path, fingerprint: str, full_refresh: bool) -> None:
-    """Record that the project with ``fingerprint`` built ``database`` (after a success only)."""
+def record_build(database: Path, fingerprint: str, full_refresh: bool,
+                 tested_through: str | None = None) -> None:
+    """Record that the project with ``fingerprint`` built ``database`` (after a success only).
+
+    ``tested_through`` is the newest load time the build's data tests covered: the next
+    incremental build tests only rows loaded after it (macros/get_where_subquery.sql).
+    """
     import duckdb
 
     with duckdb.connect(str(database)) as connection:
@@ -186,8 +226,17 @@ def record_build(database: Path, fingerprint: str, full_refresh: bool) -> None:
         connection.execute(f"create table if not exists {STATE_TABLE} ("
                            "fingerprint varchar not null, built_at timestamptz not null, "
                            "full_refresh boolean not null)")
-        connection.execute(f"insert into {STATE_TABLE} values ($fingerprint, now(), $full)",
-                           {"fingerprint": fingerprint, "full": full_refresh})
+        connection.execute(f"alter table {STATE_TABLE} "
+                           "add column if not exists tested_through timestamptz")
+        connection.execute(
+            f"insert into {STATE_TABLE} (fingerprint, built_at, full_refresh, tested_through) "
+            "values ($fingerprint, now(), $full, cast($tested as timestamptz))",
+            {"fingerprint": fingerprint, "full": full_refresh, "tested": tested_through})
+
+
+#: dbt arguments after which a build no longer tests every new row.
+_SELECTING = {"--select", "-s", "--exclude", "--selector", "--models", "-m", "--resource-type",
+              "--resource-types"}
 
 
 def transform(settings: Settings, database: Path, command: str = "build",
@@ -197,27 +246,32 @@ def transform(settings: Settings, database: Path, command: str = "build",
     ``dbt build`` is incremental: the heavy models add only what was loaded since the last
     build. It rebuilds everything (``--full-refresh``) when asked, or, with ``full_refresh``
     left to None, when the project (models, macros, seeds, matcher) differs from the one that
-    last built this file, so a changed rule never leaves rows built by the old one. dbt unit
-    tests check code, not data: they run in the test suite (tests/dbt, tests/e2e), not in the
-    nightly build.
+    last built this file, so a changed rule never leaves rows built by the old one. The tests
+    of the raw history check only rows loaded since the last successful build, whose
+    ``tested_through`` this records (read by macros/get_where_subquery.sql); a full refresh
+    checks them all. dbt unit tests check code, not
+    data: they run in the test suite (tests/dbt, tests/e2e), not in the nightly build.
     """
     from dbt.cli.main import dbtRunner
 
     project = settings.dbt_project_dir.resolve()
     building = command == "build"
+    extra = list(extra_args or [])
     fingerprint = project_fingerprint(project) if building else ""
+    previous = last_build(database) if building else None
     if building and full_refresh is None:
-        previous = built_fingerprint(database)
-        full_refresh = previous is not None and previous != fingerprint
+        full_refresh = previous is not None and previous.fingerprint != fingerprint
         if full_refresh:
             logger.info("The dbt project changed since the last build: rebuilding everything")
     options: list[str] = []
+    selecting = any(argument.split("=")[0] in _SELECTING for argument in extra)
+    tested_through = newest_load(database) if building and not selecting else None
     if building:
         options += ["--exclude-resource-type", "unit_test"]
         if full_refresh:
             options.append("--full-refresh")
     args = ["--no-use-colors", command, "--project-dir", str(project), "--profiles-dir",
-            str(project), *options, *(extra_args or [])]
+            str(project), *options, *extra]
     logger.info("dbt %s", " ".join(args))
     previous_db = os.environ.get("POSTINGS_DBT_DB")
     os.environ["POSTINGS_DBT_DB"] = str(database.resolve())
@@ -232,7 +286,7 @@ def transform(settings: Settings, database: Path, command: str = "build",
     if result.exception is not None:
         logger.error("dbt %s failed: %s", command, result.exception)
     if building and result.success:
-        record_build(database, fingerprint, bool(full_refresh))
+        record_build(database, fingerprint, bool(full_refresh), tested_through)
     return bool(result.success)
 
 

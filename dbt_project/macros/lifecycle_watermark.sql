@@ -9,13 +9,8 @@
     {%- if not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set result = run_query(
-        "select cast(max(runs.loaded_at) as varchar) from " ~ this ~ " as lifecycle "
+    {{ return(timestamp_literal(
+        "select max(runs.loaded_at) from " ~ this ~ " as lifecycle "
         ~ "inner join " ~ ref('stg_raw__crawl_runs') ~ " as runs "
-        ~ "on runs.crawl_run_id = lifecycle.last_seen_crawl_run_id") -%}
-    {%- set found = result.columns[0].values()[0] if result and result.columns else none -%}
-    {%- if found is none -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {{ return("cast('" ~ found ~ "' as timestamptz)") }}
+        ~ "on runs.crawl_run_id = lifecycle.last_seen_crawl_run_id")) }}
 {%- endmacro %}

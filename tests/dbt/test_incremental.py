@@ -140,3 +140,56 @@ def test_a_changed_project_rebuilds_everything(tmp_path, monkeypatch):
         history = connection.execute(
             "select full_refresh from meta.dbt_build_state order by built_at").fetchall()
     assert history == [(False,), (False,), (True,)]
+
+
+def transform(database: Path, work: Path, full_refresh: bool | None = None) -> bool:
+    """``pipeline.transform`` (a build) as the CLI runs it; True when dbt succeeded."""
+    return pipeline.transform(
+        Settings(db=database, data_dir=work), database, "build",
+        ["--target-path", str(work / "target"), "--log-path", str(work / "logs")],
+        full_refresh=full_refresh)
+
+
+def duplicate_a_sighting(database: Path, run_number: int) -> None:
+    """Add a second copy of one sighting of the given night's run (a broken raw key)."""
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "insert into raw.sightings select * from raw.sightings "
+            "where crawl_run_id like $run limit 1", {"run": f"202611{run_number:02d}T%"})
+
+
+def test_nightly_data_tests_check_the_rows_loaded_since_the_last_build(tmp_path):
+    landing = tmp_path / "landing"
+    database = tmp_path / "warehouse.duckdb"
+    gh = "greenhouse:acme"
+    night(landing, 1, {gh: [posting(gh, "1", "ML Engineer"), posting(gh, "2", "Data Engineer")]})
+    assert not load(database, landing).failed
+    assert transform(database, tmp_path / "first")
+    with duckdb.connect(str(database), read_only=True) as connection:
+        recorded, newest = connection.execute(
+            "select (select tested_through from meta.dbt_build_state), "
+            "(select max(_loaded_at) from raw.posting_versions)").fetchone()
+    assert recorded == newest
+
+    night(landing, 2, {gh: [posting(gh, "1", "ML Engineer"), posting(gh, "3", "MLOps Engineer")]})
+    assert not load(database, landing).failed
+    # A broken row in the night's new run fails the nightly build...
+    broken_new = tmp_path / "broken_new.duckdb"
+    shutil.copyfile(database, broken_new)
+    duplicate_a_sighting(broken_new, 2)
+    assert not transform(broken_new, tmp_path / "broken_new")
+    source_tests = (tmp_path / "broken_new" / "target" / "compiled" / "postings" / "models"
+                    / "staging" / "_raw__sources.yml")
+    key_test = next(path for path in source_tests.glob("*.sql")
+                    if "having count(*) > 1" in path.read_text(encoding="utf-8")
+                    and '"sightings"' in path.read_text(encoding="utf-8"))
+    # The test read only the new runs.
+    assert "where _loaded_at > cast('" in key_test.read_text(encoding="utf-8")
+    # ...and a failed build records nothing, so the next one tests the same rows again.
+    assert not transform(broken_new, tmp_path / "broken_again")
+
+    # Rows tested by an earlier build are not read again by a nightly build; a full refresh
+    # tests the whole history.
+    duplicate_a_sighting(database, 1)
+    assert transform(database, tmp_path / "nightly")
+    assert not transform(database, tmp_path / "full", full_refresh=True)

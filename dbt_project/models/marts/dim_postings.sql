@@ -11,9 +11,22 @@
 
 with
 
-posting_versions as (
+-- Light columns only, and `not materialized`: DuckDB materialises a CTE read twice, and the
+-- version table's descriptions made that a multi-GB spill at a million postings.
+posting_versions as not materialized (
 
-    select * from {{ ref('int_posting_versions_unioned') }}
+    select * exclude (description_text)
+    from {{ ref('int_posting_versions_unioned') }}
+
+),
+
+latest_descriptions as (
+
+    select
+        posting_version_id,
+        description_text
+
+    from {{ ref('int_posting_versions_unioned') }}
 
 ),
 
@@ -139,7 +152,7 @@ final as (
         latest_versions.description_text
 
     from {{ 'postings_changed' if is_incremental() else 'postings' }} as postings
-    inner join posting_versions as latest_versions
+    inner join latest_descriptions as latest_versions
         on postings.latest_posting_version_id = latest_versions.posting_version_id
 
 )

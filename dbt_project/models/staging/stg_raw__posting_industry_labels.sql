@@ -40,7 +40,8 @@ renamed as (
             as posting_version_id,
         source_key || ':' || source_posting_id as posting_id,
         source_kind,
-        {{ clean_text('published_industry') }} as industry_label
+        {{ clean_text('published_industry') }} as industry_label,
+        _loaded_at as loaded_at
 
     from extracted
 
