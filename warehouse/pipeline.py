@@ -167,7 +167,7 @@ class BuildState:
     fingerprint: str
     #: The load time of the newest raw row present when that build started (and so tested by
     #: it), as text; None when unknown (the build was given a selection, or predates it).
-    tested_through: str | None
+    built_through: str | None
 
 
 def last_build(database: Path) -> BuildState | None:
@@ -179,8 +179,8 @@ def last_build(database: Path) -> BuildState | None:
     with duckdb.connect(str(database)) as connection:
         found = connection.execute(
             "select count(*) from information_schema.columns where table_schema = 'meta' "
-            "and table_name = 'dbt_build_state' and column_name = 'tested_through'").fetchone()
-        tested = "cast(tested_through as varchar)" if found and found[0] else "null"
+            "and table_name = 'dbt_build_state' and column_name = 'built_through'").fetchone()
+        tested = "cast(built_through as varchar)" if found and found[0] else "null"
         try:
             row = connection.execute(
                 f"select fingerprint, {tested} from {STATE_TABLE} "
@@ -213,10 +213,10 @@ def newest_load(database: Path) -> str | None:
 
 
 def record_build(database: Path, fingerprint: str, full_refresh: bool,
-                 tested_through: str | None = None) -> None:
+                 built_through: str | None = None) -> None:
     """Record that the project with ``fingerprint`` built ``database`` (after a success only).
 
-    ``tested_through`` is the newest load time the build's data tests covered: the next
+    ``built_through`` is the newest load time the build's data tests covered: the next
     incremental build tests only rows loaded after it (macros/get_where_subquery.sql).
     """
     import duckdb
@@ -227,11 +227,11 @@ def record_build(database: Path, fingerprint: str, full_refresh: bool,
                            "fingerprint varchar not null, built_at timestamptz not null, "
                            "full_refresh boolean not null)")
         connection.execute(f"alter table {STATE_TABLE} "
-                           "add column if not exists tested_through timestamptz")
+                           "add column if not exists built_through timestamptz")
         connection.execute(
-            f"insert into {STATE_TABLE} (fingerprint, built_at, full_refresh, tested_through) "
+            f"insert into {STATE_TABLE} (fingerprint, built_at, full_refresh, built_through) "
             "values ($fingerprint, now(), $full, cast($tested as timestamptz))",
-            {"fingerprint": fingerprint, "full": full_refresh, "tested": tested_through})
+            {"fingerprint": fingerprint, "full": full_refresh, "tested": built_through})
 
 
 #: dbt arguments after which a build no longer tests every new row.
@@ -248,7 +248,7 @@ def transform(settings: Settings, database: Path, command: str = "build",
     left to None, when the project (models, macros, seeds, matcher) differs from the one that
     last built this file, so a changed rule never leaves rows built by the old one. The tests
     of the raw history check only rows loaded since the last successful build, whose
-    ``tested_through`` this records (read by macros/get_where_subquery.sql); a full refresh
+    ``built_through`` this records (read by macros/get_where_subquery.sql); a full refresh
     checks them all. dbt unit tests check code, not
     data: they run in the test suite (tests/dbt, tests/e2e), not in the nightly build.
     """
@@ -265,7 +265,7 @@ def transform(settings: Settings, database: Path, command: str = "build",
             logger.info("The dbt project changed since the last build: rebuilding everything")
     options: list[str] = []
     selecting = any(argument.split("=")[0] in _SELECTING for argument in extra)
-    tested_through = newest_load(database) if building and not selecting else None
+    built_through = newest_load(database) if building and not selecting else None
     if building:
         options += ["--exclude-resource-type", "unit_test"]
         if full_refresh:
@@ -286,7 +286,7 @@ def transform(settings: Settings, database: Path, command: str = "build",
     if result.exception is not None:
         logger.error("dbt %s failed: %s", command, result.exception)
     if building and result.success:
-        record_build(database, fingerprint, bool(full_refresh), tested_through)
+        record_build(database, fingerprint, bool(full_refresh), built_through)
     return bool(result.success)
 
 

@@ -1,7 +1,8 @@
 {#-
     Replaces dbt's own: a data test whose `where` config contains the placeholder
-    `__tested_through__` checks only the rows loaded after that time, the load time of the newest
-    raw row that the last successful pipeline build tested (`tested_through_literal`). On a full
+    `__built_through__` checks only the rows loaded after that time, the load time of the newest
+    raw row that the last successful pipeline build had built and tested
+    (`built_through_literal`). On a full
     refresh, a first build, or a warehouse the pipeline never built, such a test checks every
     row, as if it had no `where`.
 
@@ -15,12 +16,12 @@
 -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
-    {%- if where and '__tested_through__' in where -%}
-        {%- set tested_through = tested_through_literal() -%}
-        {%- if tested_through is none -%}
+    {%- if where and '__built_through__' in where -%}
+        {%- set built_through = built_through_literal() -%}
+        {%- if built_through is none -%}
             {%- do return(relation) -%}
         {%- endif -%}
-        {%- set where = where | replace('__tested_through__', tested_through) -%}
+        {%- set where = where | replace('__built_through__', built_through) -%}
     {%- endif -%}
     {%- if where -%}
         {%- do return("(select * from " ~ relation ~ " where " ~ where ~ ") dbt_subquery") -%}
@@ -30,12 +31,14 @@
 
 
 {#-
-    The `tested_through` time recorded by the last successful build in meta.dbt_build_state
-    (written by warehouse/pipeline.py after each build), as a SQL literal; none on a full
-    refresh or when nothing was recorded. Read when the test runs, not passed as a var: a var
-    that changes every night would make dbt parse the whole project again every night.
+    The `built_through` time recorded by the last successful pipeline build in
+    meta.dbt_build_state (warehouse/pipeline.py writes it after each build: the load time of the
+    newest raw row present when that build started, so every row up to it was built and tested),
+    as a SQL literal; none on a full refresh, at parse time, or when nothing was recorded. Read
+    when a node runs, not passed as a var: a var that changes every night would make dbt parse
+    the whole project again every night.
 -#}
-{% macro tested_through_literal() -%}
+{% macro built_through_literal() -%}
     {%- if not execute or flags.FULL_REFRESH -%}
         {{ return(none) }}
     {%- endif -%}
@@ -45,9 +48,9 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set columns = adapter.get_columns_in_relation(state) | map(attribute='name') | list -%}
-    {%- if 'tested_through' not in columns -%}
+    {%- if 'built_through' not in columns -%}
         {{ return(none) }}
     {%- endif -%}
     {{ return(timestamp_literal(
-        "select tested_through from " ~ state ~ " order by built_at desc limit 1")) }}
+        "select built_through from " ~ state ~ " order by built_at desc limit 1")) }}
 {%- endmacro %}

@@ -167,7 +167,7 @@ def test_nightly_data_tests_check_the_rows_loaded_since_the_last_build(tmp_path)
     assert transform(database, tmp_path / "first")
     with duckdb.connect(str(database), read_only=True) as connection:
         recorded, newest = connection.execute(
-            "select (select tested_through from meta.dbt_build_state), "
+            "select (select built_through from meta.dbt_build_state), "
             "(select max(_loaded_at) from raw.posting_versions)").fetchone()
     assert recorded == newest
 

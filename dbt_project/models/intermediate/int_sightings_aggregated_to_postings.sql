@@ -73,7 +73,8 @@ sightings_with_runs as (
         sightings.crawl_run_id,
         sightings.content_hash,
         sightings.seen_at,
-        crawl_runs.started_at as run_started_at
+        crawl_runs.started_at as run_started_at,
+        crawl_runs.loaded_at as run_loaded_at
 
     from sightings
     inner join crawl_runs
@@ -94,6 +95,7 @@ aggregated_by_key as (
         arg_min(crawl_run_id, run_started_at) as first_seen_crawl_run_id,
         arg_max(crawl_run_id, run_started_at) as last_seen_crawl_run_id,
         max(run_started_at) as last_seen_run_started_at,
+        arg_max(run_loaded_at, run_started_at) as last_seen_run_loaded_at,
         arg_max(content_hash, run_started_at) as latest_content_hash
 
     from sightings_with_runs
@@ -152,6 +154,7 @@ final as (
         aggregated.times_seen,
         aggregated.first_seen_crawl_run_id,
         aggregated.last_seen_crawl_run_id,
+        aggregated.last_seen_run_loaded_at,
         aggregated.latest_posting_version_id,
         aggregated.latest_content_hash,
         complete_runs.started_at is null as is_active,

@@ -1,7 +1,8 @@
 -- Incremental: every night changes a few percent of the postings (those seen again, closed or
 -- regrouped), so a nightly build works out every posting's light columns (joins of narrow
 -- tables), compares them with the table, and rewrites only the postings that changed, with their
--- description. A full build writes every posting. The description is the last column.
+-- description. A full build writes every posting, ordered by last sighting (see the end). The
+-- description is the last column.
 {{ config(
     materialized='incremental',
     unique_key='posting_id',
@@ -145,16 +146,33 @@ postings_changed as (
 ),
 {% endif %}
 
+{%- set written = 'postings_changed' if is_incremental() else 'postings' %}
+
+-- The descriptions of the postings written, found with an `in` filter rather than a join: DuckDB
+-- then never builds a hash table of every version's description (seconds at a million).
+written_descriptions as (
+
+    select * from latest_descriptions
+    where posting_version_id in (select latest_posting_version_id from {{ written }})
+
+),
+
 final as (
 
     select
         postings.*,
-        latest_versions.description_text
+        written_descriptions.description_text
 
-    from {{ 'postings_changed' if is_incremental() else 'postings' }} as postings
-    inner join latest_descriptions as latest_versions
-        on postings.latest_posting_version_id = latest_versions.posting_version_id
+    from {{ written }} as postings
+    inner join written_descriptions
+        on postings.latest_posting_version_id = written_descriptions.posting_version_id
 
 )
 
 select * from final
+{%- if not is_incremental() %}
+-- Stored by last sighting: the postings a night changes (those seen again or closed) are then
+-- the newest rows, in the last row groups, so the rows a nightly build deletes do not make
+-- DuckDB compact (rewrite, descriptions and all) every row group of the table when it commits.
+order by last_seen_at, posting_id
+{%- endif %}
