@@ -1,8 +1,7 @@
 -- Incremental: every night changes a few percent of the postings (those seen again, closed or
 -- regrouped), so a nightly build works out every posting's light columns (joins of narrow
 -- tables), compares them with the table, and rewrites only the postings that changed, with their
--- description. A full build writes every posting, ordered by last sighting (see the end). The
--- description is the last column.
+-- description. A full build writes every posting. The description is the last column.
 {{ config(
     materialized='incremental',
     unique_key='posting_id',
@@ -170,9 +169,3 @@ final as (
 )
 
 select * from final
-{%- if not is_incremental() %}
--- Stored by last sighting: the postings a night changes (those seen again or closed) are then
--- the newest rows, in the last row groups, so the rows a nightly build deletes do not make
--- DuckDB compact (rewrite, descriptions and all) every row group of the table when it commits.
-order by last_seen_at, posting_id
-{%- endif %}
