@@ -11,12 +11,15 @@ changes nothing; a crash before the commit leaves nothing of that batch behind.
 
 Why batches: with a few hundred postings per run, what a transaction costs whatever its size (a
 commit, a ``read_json``, the anti-join against every known version) made loading run by run
-three to five times slower than DuckDB's own bulk read of the same files. Why not everything in
-one transaction: memory. Until its commit, a batch's new versions are held in memory; the byte
-cap bounds them, and ``MEMORY_LIMIT`` makes DuckDB spill to disk rather than grow, so a backfill
-of a million postings runs in the memory of one batch. Each batch's commit writes its rows
-straight into the database file (``load`` sets the checkpoint threshold low and turns DuckDB's
-row-group merging off; see there).
+three to five times slower than DuckDB's own bulk read of the same files. Why large ones: DuckDB
+writes a large insert's full row groups (122,880 rows) into the database file while the
+statement runs, compressed on every core, and keeps only the last, partial row group in memory
+until the commit, which then compresses it on one thread. A batch of fewer new versions than a
+row group therefore did all its writing in the commit (at a million postings, 384 MiB batches
+spent 48 of 109 s committing). ``MEMORY_LIMIT`` makes DuckDB spill rather than grow, so a
+backfill of a million postings runs in about 2 GB whatever the batch size. Each batch's commit
+writes its rows straight into the database file (``load`` sets the checkpoint threshold low and
+turns DuckDB's row-group merging off; see there).
 
 If a batch fails (a corrupt or missing file, anything), it is rolled back and its runs are loaded
 one by one (``load_run``), so the bad run is named and rolled back alone and the others load.
@@ -67,18 +70,23 @@ LANDING_COLUMNS: dict[str, str] = {
     "content_hash": "VARCHAR",
 }
 
-#: Landing bytes per batch (one transaction). Until the commit, the batch's new versions are held
-#: in memory (about the landing bytes when every posting is new). 384 MiB is ~30,000 postings of
-#: ~13 KB: large enough that what a batch costs whatever its size vanishes (bench: 256 to 768 MiB
-#: load equally fast), small enough for ``MEMORY_LIMIT`` (bench: peak RSS ~1.4 GB at 100,000
-#: postings, ~2.0 GB at a million).
-BATCH_BYTES = 384 * 2**20
+#: Landing bytes per batch (one transaction). 4 GiB is ~300,000 postings of ~13 KB, well over
+#: a row group of new versions, so that DuckDB writes most of a batch while inserting it rather
+#: than in the commit (see above). SYNTHETIC million-posting backfill, same files and machine:
+#: 384 MiB batches 109 s, 1.5 GiB (fewer new versions than a row group per batch) 148 s, 2 GiB
+#: 76 s, 4 GiB 70 s, one batch 71 s; peak RSS 2.1 GB for each. Memory does not grow with the
+#: batch: the light columns staged for the whole batch are ~200 bytes a posting.
+BATCH_BYTES = 4 * 2**30
 
 #: DuckDB's ``memory_limit`` for the loader's connection. DuckDB's default is 80% of the
 #: machine's memory, which it uses before it spills: a backfill would then grow the loader to
 #: several GB beside the crawler and dbt. With a limit, a large batch (or a large anti-join
-#: against every known version) spills to ``<database>.tmp`` instead.
-MEMORY_LIMIT = "2GB"
+#: against every known version) spills to ``<database>.tmp`` instead. What a large insert spills
+#: is its row groups in flight (one per core, 122,880 rows: ~1.6 GB each of 13 KB postings), so
+#: the limit trades memory for speed. SYNTHETIC million-posting backfill, 4 GiB batches: 2 GB
+#: 65 s (peak RSS 2.1 GB), 3 GB 61 s (3.0 GB), 5 GB 53 s (4.7 GB). A nightly load (30,000
+#: postings) peaks at ~1.2 GB whatever the limit, and runs before dbt, not beside it.
+MEMORY_LIMIT = "3GB"
 
 #: ``checkpoint_threshold`` while loading batches: low, so that each batch's commit writes its
 #: rows straight into the database file rather than into the WAL first (see ``load``).
@@ -459,8 +467,12 @@ def load_batch(connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun]
                 # hash table from every record of the files rather than from the new versions
                 # (bench: +40% on this statement, and the batch's records held in memory).
                 connection.execute("set disabled_optimizers = 'build_side_probe_side'")
+                # The versions' row order means nothing: DuckDB may then insert on every core
+                # without keeping the files' order.
+                connection.execute("set preserve_insertion_order = false")
                 row = connection.execute(_INSERT_VERSIONS_ONCE if repeats else _INSERT_VERSIONS,
                                          {**read, "loaded_at": loaded_at}).fetchone()
+                connection.execute("reset preserve_insertion_order")
                 connection.execute("reset disabled_optimizers")
                 inserted = row[0] if row else 0
                 if inserted != expected:  # the two reads of the files disagree
@@ -491,6 +503,7 @@ def load_batch(connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun]
     except Exception as error:
         connection.rollback()
         connection.execute("reset disabled_optimizers")
+        connection.execute("reset preserve_insertion_order")
         raise LoadError(f"{_describe(runs)}: load rolled back: {error}") from error
     finally:
         for table in _TEMP_TABLES:
