@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,7 +166,8 @@ class BuildState:
 
     fingerprint: str
     #: The load time of the newest raw row present when that build started (and so tested by
-    #: it), as text; None when unknown (the build was given a selection, or predates it).
+    #: it), as text; None when unknown (the build was given a selection, or predates it). The
+    #: next build tests only rows loaded after it (``transform``).
     built_through: str | None
 
 
@@ -188,12 +189,6 @@ def last_build(database: Path) -> BuildState | None:
         except duckdb.CatalogException:  # never built
             return None
     return BuildState(row[0], row[1]) if row else None
-
-
-def built_fingerprint(database: Path) -> str | None:
-    """The fingerprint recorded by the last successful build of ``database``, if any."""
-    state = last_build(database)
-    return state.fingerprint if state else None
 
 
 def newest_load(database: Path) -> str | None:
@@ -230,8 +225,27 @@ def record_build(database: Path, fingerprint: str, full_refresh: bool,
                            "add column if not exists built_through timestamptz")
         connection.execute(
             f"insert into {STATE_TABLE} (fingerprint, built_at, full_refresh, built_through) "
-            "values ($fingerprint, now(), $full, cast($tested as timestamptz))",
-            {"fingerprint": fingerprint, "full": full_refresh, "tested": built_through})
+            "values ($fingerprint, now(), $full, cast($built_through as timestamptz))",
+            {"fingerprint": fingerprint, "full": full_refresh, "built_through": built_through})
+
+
+@contextlib.contextmanager
+def _environment(**values: str | None) -> Iterator[None]:
+    """Set (or, for None, unset) environment variables for the block, then restore them."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 #: dbt arguments after which a build no longer tests every new row.
@@ -248,9 +262,10 @@ def transform(settings: Settings, database: Path, command: str = "build",
     left to None, when the project (models, macros, seeds, matcher) differs from the one that
     last built this file, so a changed rule never leaves rows built by the old one. The tests
     of the raw history check only rows loaded since the last successful build, whose
-    ``built_through`` this records (read by macros/get_where_subquery.sql); a full refresh
-    checks them all. dbt unit tests check code, not
-    data: they run in the test suite (tests/dbt, tests/e2e), not in the nightly build.
+    ``built_through`` this records and passes to the next build (as ``POSTINGS_BUILT_THROUGH``,
+    read by macros/get_where_subquery.sql); a full refresh, or dbt run by hand, checks them all.
+    dbt unit tests check code, not data: they run in the test suite (tests/dbt, tests/e2e), not
+    in the nightly build.
     """
     from dbt.cli.main import dbtRunner
 
@@ -273,16 +288,15 @@ def transform(settings: Settings, database: Path, command: str = "build",
     args = ["--no-use-colors", command, "--project-dir", str(project), "--profiles-dir",
             str(project), *options, *extra]
     logger.info("dbt %s", " ".join(args))
-    previous_db = os.environ.get("POSTINGS_DBT_DB")
-    os.environ["POSTINGS_DBT_DB"] = str(database.resolve())
-    try:
-        result = dbtRunner().invoke(args)
-    finally:
-        release_dbt_connection()
-        if previous_db is None:
-            os.environ.pop("POSTINGS_DBT_DB", None)
-        else:
-            os.environ["POSTINGS_DBT_DB"] = previous_db
+    # The scope of the data tests and of the facts' candidates (macros/get_where_subquery.sql):
+    # an environment variable read when a node runs, not a --vars (a var that changes every
+    # night makes dbt parse the whole project again), nor a query per node (~280 nodes use it).
+    scope = previous.built_through if previous is not None and not full_refresh else None
+    with _environment(POSTINGS_DBT_DB=str(database.resolve()), POSTINGS_BUILT_THROUGH=scope):
+        try:
+            result = dbtRunner().invoke(args)
+        finally:
+            release_dbt_connection()
     if result.exception is not None:
         logger.error("dbt %s failed: %s", command, result.exception)
     if building and result.success:
