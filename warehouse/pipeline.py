@@ -191,6 +191,24 @@ def last_build(database: Path) -> BuildState | None:
     return BuildState(row[0], row[1]) if row else None
 
 
+#: The schemas of dbt's tables (incremental models among them), macros/generate_schema_name.sql.
+BUILT_SCHEMAS = ("intermediate", "marts")
+
+
+def has_built_tables(database: Path) -> bool:
+    """True when ``database`` holds tables in dbt's schemas (whatever built them)."""
+    import duckdb
+
+    if not database.exists():
+        return False
+    with duckdb.connect(str(database)) as connection:
+        row = connection.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema in (select unnest($schemas)) and table_type = 'BASE TABLE'",
+            {"schemas": list(BUILT_SCHEMAS)}).fetchone()
+    return bool(row and row[0])
+
+
 def newest_load(database: Path) -> str | None:
     """The load time of the newest row of the raw history (runs and versions), as text."""
     import duckdb
@@ -275,9 +293,17 @@ def transform(settings: Settings, database: Path, command: str = "build",
     fingerprint = project_fingerprint(project) if building else ""
     previous = last_build(database) if building else None
     if building and full_refresh is None:
-        full_refresh = previous is not None and previous.fingerprint != fingerprint
-        if full_refresh:
-            logger.info("The dbt project changed since the last build: rebuilding everything")
+        if previous is None:
+            # Tables built by a version that recorded no build: their code is unknown.
+            full_refresh = has_built_tables(database)
+            if full_refresh:
+                logger.info("The warehouse has dbt tables but no recorded build: "
+                            "rebuilding everything")
+        else:
+            full_refresh = previous.fingerprint != fingerprint
+            if full_refresh:
+                logger.info("The dbt project changed since the last build: "
+                            "rebuilding everything")
     options: list[str] = []
     selecting = any(argument.split("=")[0] in _SELECTING for argument in extra)
     built_through = newest_load(database) if building and not selecting else None

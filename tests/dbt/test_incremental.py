@@ -141,6 +141,20 @@ def test_a_changed_project_rebuilds_everything(tmp_path, monkeypatch):
             "select full_refresh from meta.dbt_build_state order by built_at").fetchall()
     assert history == [(False,), (False,), (True,)]
 
+    # Tables built by a version that recorded no build are rebuilt too.
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("drop table meta.dbt_build_state")
+        connection.execute("alter table marts.dim_postings drop column seniority")
+    build(database, tmp_path / "unrecorded")
+    with duckdb.connect(str(database), read_only=True) as connection:
+        history = connection.execute(
+            "select full_refresh from meta.dbt_build_state order by built_at").fetchall()
+        columns = {row[0] for row in connection.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'marts' and table_name = 'dim_postings'").fetchall()}
+    assert history == [(True,)]
+    assert "seniority" in columns
+
 
 def transform(database: Path, work: Path, full_refresh: bool | None = None) -> bool:
     """``pipeline.transform`` (a build) as the CLI runs it; True when dbt succeeded."""
