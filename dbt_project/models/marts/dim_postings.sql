@@ -1,11 +1,15 @@
 -- Incremental: every night changes a few percent of the postings (those seen again, closed or
 -- regrouped), so a nightly build works out every posting's light columns (joins of narrow
--- tables), compares them with the table, and rewrites only the postings that changed, with their
--- description. A full build writes every posting. The description is the last column.
+-- tables), compares them with the table, and writes only the postings that changed: updated in
+-- place when their latest version is the same (the description is then too), replaced with
+-- their new description otherwise (macros/get_incremental_update_or_replace_sql.sql). A full
+-- build writes every posting. The description is the last column.
 {{ config(
     materialized='incremental',
     unique_key='posting_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy='update_or_replace',
+    meta={'replace_when_changed': 'latest_posting_version_id',
+          'kept_on_update': ['description_text']},
     on_schema_change='fail',
 ) }}
 
