@@ -247,23 +247,24 @@ def record_build(database: Path, fingerprint: str, full_refresh: bool,
             {"fingerprint": fingerprint, "full": full_refresh, "built_through": built_through})
 
 
+def _set_environment(values: dict[str, str | None]) -> None:
+    """Set environment variables; a None value unsets its variable."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @contextlib.contextmanager
 def _environment(**values: str | None) -> Iterator[None]:
     """Set (or, for None, unset) environment variables for the block, then restore them."""
     saved = {name: os.environ.get(name) for name in values}
     try:
-        for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _set_environment(values)
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _set_environment(saved)
 
 
 #: dbt arguments after which a build no longer tests every new row.

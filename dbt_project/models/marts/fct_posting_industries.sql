@@ -11,6 +11,8 @@
 --
 -- Incremental: a posting's row depends only on its latest version and the seeds; a nightly build
 -- rebuilds only the postings whose latest version changed (macros/postings_to_rebuild.sql).
+-- Its tests, likewise, check only those postings' rows after a recorded build (meta.tests_scope,
+-- macros/get_where_subquery.sql).
 -- depends_on: {{ ref('int_sightings_aggregated_to_postings') }}
 {{ config(
     materialized='incremental',
@@ -18,6 +20,7 @@
     incremental_strategy='delete+insert',
     on_schema_change='fail',
     pre_hook="{{ delete_superseded_postings() }}",
+    meta={'tests_scope': 'postings_seen_since_build'},
 ) }}
 
 with
