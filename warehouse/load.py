@@ -10,16 +10,17 @@ every sighting; and the batch's runs in ``raw.crawl_runs``. Loading the same fil
 changes nothing; a crash before the commit leaves nothing of that batch behind.
 
 Why batches: with a few hundred postings per run, what a transaction costs whatever its size (a
-commit, a ``read_json``, the anti-join against every known version) made loading run by run
-three to five times slower than DuckDB's own bulk read of the same files. Why large ones: DuckDB
-writes a large insert's full row groups (122,880 rows) into the database file while the
-statement runs, compressed on every core, and keeps only the last, partial row group in memory
-until the commit, which then compresses it on one thread. A batch of fewer new versions than a
-row group therefore did all its writing in the commit (at a million postings, 384 MiB batches
-spent 48 of 109 s committing). ``MEMORY_LIMIT`` makes DuckDB spill rather than grow, so a
-backfill of a million postings runs in about 2 GB whatever the batch size. Each batch's commit
-writes its rows straight into the database file (``load`` sets the checkpoint threshold low and
-turns DuckDB's row-group merging off; see there).
+commit, a ``read_json``, the anti-join against every known version) made loading run by run three
+to five times slower than DuckDB's own bulk read of the same files. Why large ones: DuckDB writes a
+large insert's full row groups into the database file while the statement runs, compressed on every
+core, and keeps only the last, partial row group in memory until the commit, which then compresses
+it on one thread. A batch of fewer new versions than a row group therefore did all its writing in
+the commit (at a million postings, 384 MiB batches spent 48 of 109 s committing). ``MEMORY_LIMIT``
+makes DuckDB spill rather than grow, so a backfill of a million postings runs in about 2 GB
+whatever the batch size, and the loader's row groups are small enough (``ROW_GROUP_SIZE``) that an
+insert's groups in flight fit in that limit rather than spilling. Each batch's commit writes its
+rows straight into the database file (``load`` sets the checkpoint threshold low and turns DuckDB's
+row-group merging off; see there).
 
 If a batch fails (a corrupt or missing file, anything), it is rolled back and its runs are loaded
 one by one (``load_run``), so the bad run is named and rolled back alone and the others load.
@@ -87,12 +88,14 @@ BATCH_BYTES = 4 * 2**30
 #: DuckDB's ``memory_limit`` for the loader's connection. DuckDB's default is 80% of the
 #: machine's memory, which it uses before it spills: a backfill would then grow the loader to
 #: several GB beside the crawler and dbt. With a limit, a large batch (or a large anti-join
-#: against every known version) spills to ``<database>.tmp`` instead. What a large insert spills
-#: is its row groups in flight (one per core, 122,880 rows: ~1.6 GB each of 13 KB postings), so
-#: the limit trades memory for speed. SYNTHETIC million-posting backfill, 4 GiB batches: 2 GB
-#: 65 s (peak RSS 2.1 GB), 3 GB 61 s (3.0 GB), 5 GB 53 s (4.7 GB). A nightly load (30,000
-#: postings) peaks at ~1.2 GB whatever the limit, and runs before dbt, not beside it.
-MEMORY_LIMIT = "3GB"
+#: against every known version) spills to ``<database>.tmp`` instead. With DuckDB's default row
+#: groups, what a large insert spilled was its row groups in flight (one per core, ~1.6 GB each
+#: of 13 KB postings), so the limit traded memory for speed (2 GB 65 s, 3 GB 61 s, 5 GB 53 s);
+#: the loader's smaller row groups (``ROW_GROUP_SIZE``) fit in 2 GB. SYNTHETIC million-posting
+#: backfill, 4 GiB batches, 16,384-row groups, alternating runs: 2 GB 44, 56 and 48 s (peak RSS
+#: 2.0 GB), 3 GB 51, 50, 45 and 49 s (2.9 GB). A nightly load (30,000 postings) peaks at
+#: ~1.2 GB, and runs before dbt, not beside it.
+MEMORY_LIMIT = "2GB"
 
 #: ``checkpoint_threshold`` while loading batches: low, so that each batch's commit writes its
 #: rows straight into the database file rather than into the WAL first (see ``load``).
@@ -101,6 +104,19 @@ BATCH_CHECKPOINT_THRESHOLD = "1MB"
 #: ``checkpoint_threshold`` while loading run by run (``connect``, and a failed batch's runs):
 #: high, so that small transactions go to the WAL and are checkpointed together.
 RUN_CHECKPOINT_THRESHOLD = "1GB"
+
+#: Rows per row group of what the loader writes (DuckDB's default is 122,880). A parallel
+#: insert fills one row group per core before writing it, and a posting lands as ~13 KB of
+#: descriptions and payload: a default row group is ~1.6 GB, two of them overflow
+#: ``MEMORY_LIMIT`` and the insert spills them to disk and reads them back. At 16,384 rows
+#: (~210 MB) nothing spills. SYNTHETIC million-posting backfill, same files and machine, 3 GB
+#: limit: 122,880 rows 57-65 s, 61,440 53 s, 30,720 50-54 s, 16,384 45-49 s, 8,192 51 s; at a
+#: 2 GB limit, 16,384 rows took 48 s with a peak RSS of 2.0 GB. The database file is the same
+#: size, and the rows read back the same; later writers (dbt) keep DuckDB's default.
+ROW_GROUP_SIZE = 16_384
+
+#: The name the loader's connection gives the attached warehouse file (its default catalog).
+WAREHOUSE_CATALOG = "warehouse"
 
 #: The largest landing line ``read_json`` accepts (a posting with a huge description).
 MAXIMUM_OBJECT_SIZE = 512 * 2**20
@@ -395,10 +411,22 @@ def pending_run(manifest_path: Path, manifest: dict[str, Any]) -> PendingRun:
 
 
 def connect(database: Path) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse for writing, creating the raw schema if needed."""
+    """Open the warehouse for writing, creating the raw schema if needed.
+
+    The file is attached, not opened, so that DuckDB takes the loader's ``ROW_GROUP_SIZE``
+    (an option of ATTACH only); it is then the connection's default catalog, and DuckDB spills
+    to ``<database>.tmp`` as it would for the file opened directly.
+    """
     database.parent.mkdir(parents=True, exist_ok=True)
     create_raw_schema(str(database))
-    connection = duckdb.connect(str(database))
+    connection = duckdb.connect(config={"temp_directory": f"{database}.tmp"})
+    try:
+        connection.execute(f"attach $path as {WAREHOUSE_CATALOG} "
+                           f"(row_group_size {ROW_GROUP_SIZE:d})", {"path": str(database)})
+        connection.execute(f"use {WAREHOUSE_CATALOG}")
+    except Exception:
+        connection.close()
+        raise
     # Small transactions (``load_run``) go to the WAL: checkpointing after every few of them cost
     # more than the inserts (bench: about 20% of a 100k-posting load run by run). ``load``
     # lowers the threshold for its batches, which are large (see there).

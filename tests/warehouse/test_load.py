@@ -434,3 +434,31 @@ def test_two_runs_naming_one_landing_file_each_see_all_of_it(tmp_path, landing):
     assert [(run.new_versions, run.sightings) for run in report.runs] == [(2, 2), (0, 2)]
     assert [s[0] for s in table_rows(tmp_path / "w.duckdb")["sightings"]] == [
         "run-1", "run-1", "run-2", "run-2"]
+
+
+def test_the_loader_writes_its_own_row_groups_and_spills_beside_the_database(tmp_path, landing,
+                                                                             monkeypatch):
+    write_run(landing, "greenhouse:acme", "run-1",
+              [synthetic_posting("greenhouse:acme", str(i)) for i in range(5000)])
+    default_groups = tmp_path / "default.duckdb"
+    monkeypatch.setattr(warehouse_load, "ROW_GROUP_SIZE", 122_880)
+    load(default_groups, landing)
+    small_groups = tmp_path / "small.duckdb"
+    monkeypatch.setattr(warehouse_load, "ROW_GROUP_SIZE", 2048)
+    load(small_groups, landing)
+
+    assert table_rows(small_groups) == table_rows(default_groups)
+    with duckdb.connect(str(small_groups), read_only=True) as connection:
+        groups = connection.execute(
+            "select row_group_id, max(count) from pragma_storage_info('raw.posting_versions') "
+            "group by row_group_id").fetchall()
+    assert len(groups) >= 3
+    assert max(rows for _, rows in groups) <= 2048
+    connection = connect(small_groups)
+    try:
+        settings = connection.execute(
+            "select current_setting('temp_directory'), path from duckdb_databases() "
+            "where database_name = current_database()").fetchall()
+    finally:
+        connection.close()
+    assert settings == [(f"{small_groups}.tmp", str(small_groups))]
