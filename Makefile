@@ -49,5 +49,5 @@ bench: $(STAMP)  ## Benchmark crawl, load, match and dbt on SYNTHETIC data, besi
 	$(BIN)/python -m bench --size small
 
 .PHONY: bench-large
-bench-large: $(STAMP)  ## The same at a million postings (1-2 h; ~25 GB scratch disk, ~14 GB RAM)
+bench-large: $(STAMP)  ## The same at a million postings (~25 min; ~25 GB scratch disk, ~19 GB RAM)
 	$(BIN)/python -m bench --size large

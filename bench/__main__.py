@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(Row(stage, f"{stage} stage", None, "-", "-", None,
                                 note=f"FAILED: {type(error).__name__}: {error}"[:500]))
             logger.info("stage %s took %.0f s", stage, time.monotonic() - stage_started)
-            if stage == "match" and landing.exists():
+            if stage == "match" and landing.exists() and not args.keep:
                 shutil.rmtree(landing)  # free the disk before the crawl and transform
     finally:
         if not args.keep:
