@@ -462,3 +462,23 @@ def test_the_loader_writes_its_own_row_groups_and_spills_beside_the_database(tmp
     finally:
         connection.close()
     assert settings == [(f"{small_groups}.tmp", str(small_groups))]
+
+
+def test_versions_are_stored_compressed_and_only_they_are_forced(tmp_path, landing, monkeypatch):
+    write_run(landing, "greenhouse:acme", "run-1",
+              [synthetic_posting("greenhouse:acme", str(i)) for i in range(5000)])
+    monkeypatch.setattr(warehouse_load, "ROW_GROUP_SIZE", 2048)
+    database = tmp_path / "w.duckdb"
+    load(database, landing)
+
+    with duckdb.connect(str(database), read_only=True) as connection:
+        versions = connection.execute(
+            "select distinct compression from pragma_storage_info('raw.posting_versions') "
+            "where column_name in ('description', 'description_text', 'payload', 'title') "
+            "and compression <> 'Constant'").fetchall()
+        sightings = connection.execute(
+            "select distinct compression from pragma_storage_info('raw.sightings') "
+            "where column_name = 'source_posting_id' and compression <> 'Constant'").fetchall()
+    assert versions == [(warehouse_load.VERSIONS_COMPRESSION.upper(),)]
+    assert sightings
+    assert (warehouse_load.VERSIONS_COMPRESSION.upper(),) not in sightings
