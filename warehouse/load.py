@@ -91,10 +91,9 @@ BATCH_BYTES = 4 * 2**30
 #: against every known version) spills to ``<database>.tmp`` instead. With DuckDB's default row
 #: groups, what a large insert spilled was its row groups in flight (one per core, ~1.6 GB each
 #: of 13 KB postings), so the limit traded memory for speed (2 GB 65 s, 3 GB 61 s, 5 GB 53 s);
-#: the loader's smaller row groups (``ROW_GROUP_SIZE``) fit in 2 GB. SYNTHETIC million-posting
-#: backfill, 4 GiB batches, 16,384-row groups, alternating runs: 2 GB 44, 56 and 48 s (peak RSS
-#: 2.0 GB), 3 GB 51, 50, 45 and 49 s (2.9 GB). A nightly load (30,000 postings into a year of
-#: history) peaked at 0.8 GB in the bench, and runs before dbt, not beside it.
+#: the loader's smaller row groups fit in 2 GB, and 3 GB is no faster with them (figures at
+#: ``ROW_GROUP_SIZE``). A nightly load (30,000 postings into a year of history) peaked at 0.8 GB
+#: in the bench, and runs before dbt, not beside it.
 MEMORY_LIMIT = "2GB"
 
 #: ``checkpoint_threshold`` while loading batches: low, so that each batch's commit writes its
@@ -117,14 +116,14 @@ RUN_CHECKPOINT_THRESHOLD = "1GB"
 #: build of a year 437 s against 450 s before. Later writers (dbt) keep DuckDB's default.
 ROW_GROUP_SIZE = 16_384
 
-#: The compression DuckDB must use for the row groups of ``raw.posting_versions`` that the
-#: versions insert writes. Left to choose, DuckDB stored most of ``description`` and all of
+#: The compression DuckDB must use for the row groups of ``raw.posting_versions`` that the versions
+#: insert writes. Left to choose, DuckDB stored most of ``description`` and all of
 #: ``description_text`` uncompressed (long strings); Zstandard packs the descriptions' shared
-#: boilerplate, and writing less made the insert faster. SYNTHETIC million-posting backfill
-#: (whose descriptions are built from a few hundred real ones, so they compress far better than
-#: real postings will): 31 s against 45 s, an 1.0 GB file against 8.7 GB, the same rows; the
-#: bench's CTAS over versions and sightings read it in 14.5 s against 16.6 s. Only this insert
-#: is forced: the other tables' short strings keep DuckDB's choice (dictionaries).
+#: boilerplate, and writing less made the insert faster. SYNTHETIC million-posting backfill (whose
+#: descriptions are built from a few hundred real ones, so they compress far better than real
+#: postings will): 31 s against 49 s in the same session, a 1.0 GB file against 8.7 GB, the same
+#: rows; the bench's CTAS over versions and sightings read it in 14.5 s against 16.6 s. Only this
+#: insert is forced: the other tables' short strings keep DuckDB's choice (dictionaries).
 VERSIONS_COMPRESSION = "zstd"
 
 #: The name the loader's connection gives the attached warehouse file (its default catalog).
@@ -333,6 +332,20 @@ from raw.crawl_runs
 semi join (select unnest($ids) as id) as wanted on wanted.id = crawl_run_id
 """
 
+# What the versions insert runs under; reset after it, or after the rollback when the batch fails
+# (a failed transaction refuses any statement but the rollback).
+_VERSIONS_INSERT_SETTINGS: dict[str, str] = {
+    # DuckDB guesses read_json's row count far too low and would build the join's hash table
+    # from every record of the files rather than from the new versions (bench: +40% on this
+    # statement, and the batch's records held in memory).
+    "disabled_optimizers": "build_side_probe_side",
+    # The versions' row order means nothing: DuckDB may then insert on every core without
+    # keeping the files' order.
+    "preserve_insertion_order": "false",
+    # See VERSIONS_COMPRESSION.
+    "force_compression": VERSIONS_COMPRESSION,
+}
+
 _TEMP_TABLES = ("batch_runs", "batch_postings", "batch_sightings", "batch_new_versions")
 
 
@@ -512,21 +525,11 @@ def load_batch(connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun]
                 expected = sum(new_versions.values())
                 row = connection.execute(_COUNT_VERSION_RECORDS).fetchone()
                 repeats = bool(row and row[0] > expected)
-                # DuckDB guesses read_json's row count far too low and would build the join's
-                # hash table from every record of the files rather than from the new versions
-                # (bench: +40% on this statement, and the batch's records held in memory).
-                connection.execute("set disabled_optimizers = 'build_side_probe_side'")
-                # The versions' row order means nothing: DuckDB may then insert on every core
-                # without keeping the files' order.
-                connection.execute("set preserve_insertion_order = false")
-                # See VERSIONS_COMPRESSION.
-                connection.execute("set force_compression = $method",
-                                   {"method": VERSIONS_COMPRESSION})
+                for name, value in _VERSIONS_INSERT_SETTINGS.items():
+                    connection.execute(f"set {name} = $value", {"value": value})
                 row = connection.execute(_INSERT_VERSIONS_ONCE if repeats else _INSERT_VERSIONS,
                                          {**read, "loaded_at": loaded_at}).fetchone()
-                connection.execute("reset force_compression")
-                connection.execute("reset preserve_insertion_order")
-                connection.execute("reset disabled_optimizers")
+                _reset_versions_insert_settings(connection)
                 inserted = row[0] if row else 0
                 if inserted != expected:  # the two reads of the files disagree
                     raise LoadError(f"the second read of the files found {inserted} of the "
@@ -555,9 +558,7 @@ def load_batch(connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun]
         connection.commit()
     except Exception as error:
         connection.rollback()
-        connection.execute("reset disabled_optimizers")
-        connection.execute("reset preserve_insertion_order")
-        connection.execute("reset force_compression")
+        _reset_versions_insert_settings(connection)
         raise LoadError(f"{_describe(runs)}: load rolled back: {error}") from error
     finally:
         for table in _TEMP_TABLES:
@@ -612,6 +613,12 @@ def _load_one_by_one(connection: duckdb.DuckDBPyConnection,
     finally:
         _set_checkpoint_threshold(connection, BATCH_CHECKPOINT_THRESHOLD)
     return outcomes
+
+
+def _reset_versions_insert_settings(connection: duckdb.DuckDBPyConnection) -> None:
+    """Give back DuckDB's own values of what the versions insert changed."""
+    for name in _VERSIONS_INSERT_SETTINGS:
+        connection.execute(f"reset {name}")
 
 
 def _set_checkpoint_threshold(connection: duckdb.DuckDBPyConnection, threshold: str) -> None:
