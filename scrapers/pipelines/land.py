@@ -12,15 +12,23 @@ import hashlib
 import json
 import logging
 import os
-import uuid
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 
 from scrapers.items import JobPostingItem
+from scrapers.landing import (
+    LANDING_SUFFIX,
+    MANIFEST_SUFFIX,
+    PART_SUFFIX,
+    RunManifest,
+    new_crawl_run_id,
+    source_directory,
+    utc_now,
+    write_json_atomically,
+)
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -28,18 +36,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_SUFFIX = ".run.json"
-
-
-def utc_now() -> str:
-    """The current time in UTC as ISO 8601 text."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def new_crawl_run_id(source_slug: str) -> str:
-    """A sortable, unique id for one spider run of one source."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    return f"{stamp}-{source_slug}-{uuid.uuid4().hex[:8]}"
+__all__ = ["MANIFEST_SUFFIX", "LandJobPostingPipeline", "new_crawl_run_id", "run_status",
+           "utc_now", "write_json_atomically"]
 
 
 def run_status(postings: int, errors: int, finish_reason: str, skipped: bool = False) -> str:
@@ -56,16 +54,6 @@ def run_status(postings: int, errors: int, finish_reason: str, skipped: bool = F
     if errors or finish_reason != "finished":
         return "partial"
     return "succeeded"
-
-
-def write_json_atomically(path: Path, document: dict[str, Any]) -> None:
-    """Write a small JSON document so that readers see all of it or none of it."""
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
-        json.dump(document, handle, ensure_ascii=False, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    temporary.replace(path)
 
 
 class LandJobPostingPipeline:
@@ -90,13 +78,13 @@ class LandJobPostingPipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
-        slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in spider.source_key)
-        self.crawl_run_id = getattr(spider, "crawl_run_id", None) or new_crawl_run_id(slug)
+        self.crawl_run_id = (getattr(spider, "crawl_run_id", None)
+                             or new_crawl_run_id(spider.source_key))
         spider.crawl_run_id = self.crawl_run_id
-        directory = self.landing_dir / spider.name / slug
+        directory = source_directory(self.landing_dir, spider.name, spider.source_key)
         directory.mkdir(parents=True, exist_ok=True)
-        self.final_path = directory / f"{self.crawl_run_id}.jsonl"
-        self.part_path = directory / f"{self.crawl_run_id}.jsonl.part"
+        self.final_path = directory / f"{self.crawl_run_id}{LANDING_SUFFIX}"
+        self.part_path = directory / f"{self.crawl_run_id}{PART_SUFFIX}"
         self.handle = self.part_path.open("w", encoding="utf-8")
         self.started_at = utc_now()
 
@@ -139,25 +127,23 @@ class LandJobPostingPipeline:
         if any(key.startswith("spider_exceptions/") for key in counters):
             messages.append(f"{spider.source_key}: uncaught exceptions in callbacks: "
                             + ", ".join(k for k in counters if k.startswith("spider_exceptions/")))
-        manifest = {
-            "crawl_run_id": self.crawl_run_id,
-            "source_key": spider.source_key,
-            "source_kind": spider.name,
-            "started_at": self.started_at,
-            "finished_at": utc_now(),
-            "finish_reason": reason,
-            "status": run_status(self.postings, errors, reason,
-                                 skipped=bool(stats.get("postings/skipped/missing_credentials"))),
-            "requests": int(stats.get("downloader/request_count", 0)),
-            "responses": int(stats.get("downloader/response_count", 0)),
-            "postings": self.postings,
-            "errors": errors,
-            "error_summary": "\n".join(messages) or None,
-            "landing_file": self.final_path.name,
-            "counters": counters,
-        }
-        write_json_atomically(
-            self.final_path.with_name(self.crawl_run_id + MANIFEST_SUFFIX), manifest
+        manifest = RunManifest(
+            crawl_run_id=self.crawl_run_id,
+            source_key=spider.source_key,
+            source_kind=spider.name,
+            started_at=self.started_at,
+            finished_at=utc_now(),
+            finish_reason=reason,
+            status=run_status(self.postings, errors, reason,
+                              skipped=bool(stats.get("postings/skipped/missing_credentials"))),
+            requests=int(stats.get("downloader/request_count", 0)),
+            responses=int(stats.get("downloader/response_count", 0)),
+            postings=self.postings,
+            errors=errors,
+            error_summary="\n".join(messages) or None,
+            landing_file=self.final_path.name,
+            counters=counters,
         )
+        manifest.write(self.final_path.with_name(self.crawl_run_id + MANIFEST_SUFFIX))
         logger.info("%s: run %s %s with %d postings, %d errors", spider.source_key,
-                    self.crawl_run_id, manifest["status"], self.postings, errors)
+                    self.crawl_run_id, manifest.status, self.postings, errors)
