@@ -76,7 +76,8 @@ def new_crawl_run_id(source_key: str) -> str:
 
 def manifest_path(landing_dir: Path, source_kind: str, source_key: str, crawl_run_id: str) -> Path:
     """Where the manifest of one run is (or will be) written."""
-    return source_directory(landing_dir, source_kind, source_key) / f"{crawl_run_id}{MANIFEST_SUFFIX}"
+    directory = source_directory(landing_dir, source_kind, source_key)
+    return directory / f"{crawl_run_id}{MANIFEST_SUFFIX}"
 
 
 def utc_now() -> str:

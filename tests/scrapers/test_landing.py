@@ -17,7 +17,6 @@ from scrapers.landing import (
     source_folder_name,
 )
 from warehouse.load import load
-from warehouse.replay import Route
 
 LONG_NAME = "n" * 300
 #: Boards and names that the writer and the runner once put in two different folders.
