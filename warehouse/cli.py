@@ -271,6 +271,25 @@ def describe_warehouse(settings: Settings) -> None:
                "\"select source, count(*) from marts.dim_postings group by 1\"")
 
 
+#: How ``postings query`` opens the warehouse: nothing outside the file, settings locked. A query
+#: is an analyst's text: it may read the marts, but not ``copy ... to`` a path, ``attach`` another
+#: database for writing, ``install`` an extension or ``read_text('/etc/shadow')``.
+QUERY_CONFIG: dict[str, Any] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def open_for_query(database: Path) -> Any:
+    """A read-only connection to ``database`` that cannot reach other files or change settings."""
+    import duckdb
+
+    return duckdb.connect(str(database), read_only=True, config=dict(QUERY_CONFIG))
+
+
 @app.command()
 def query(
     sql: Annotated[str | None, typer.Argument(
@@ -296,11 +315,20 @@ def query(
         typer.echo(f"error: no warehouse at {settings.db} (run `make demo` or `postings nightly`)",
                    err=True)
         raise typer.Exit(2)
-    with duckdb.connect(str(settings.db), read_only=True) as connection:
+    with open_for_query(settings.db) as connection:
         try:
             relation = connection.sql(sql)
+        except duckdb.PermissionException as error:
+            typer.echo("error: `postings query` only reads the warehouse; it cannot read or "
+                       f"write other files, attach databases or install extensions ({error})",
+                       err=True)
+            raise typer.Exit(1) from error
         except duckdb.Error as error:
-            typer.echo(f"error: {error}", err=True)
+            if "read-only" in str(error) or "configuration has been locked" in str(error):
+                typer.echo("error: `postings query` only reads the warehouse; it cannot "
+                           f"change it or its settings ({error})", err=True)
+            else:
+                typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from error
         if relation is None:
             return
