@@ -25,6 +25,7 @@ from scrapy import Request, Spider, signals
 
 from scrapers.items import JobPostingItem
 from scrapers.redact import redact
+from scrapers.scope import OffScopeRequest, host_key, urls_in
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -53,6 +54,10 @@ class PostingsSpider(Spider):
     required_options: ClassVar[tuple[str, ...]] = ()
     #: The real public host of the source's API; ``api_base`` in an entry overrides it.
     default_api_base: ClassVar[str] = ""
+    #: Query parameters and headers that carry this kind's credentials, besides the names every
+    #: source is checked for (scrapers.scope): they never follow a redirect to another host.
+    credential_params: ClassVar[tuple[str, ...]] = ()
+    credential_headers: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, source_key: str | None = None, options: dict[str, Any] | None = None,
                  **kwargs: Any) -> None:
@@ -87,6 +92,13 @@ class PostingsSpider(Spider):
             )
         return f"{cls.name}:{identity}"
 
+    def scope_hosts(self) -> set[str]:
+        """The hosts this source's requests may go to (scrapers.scope): the API host and the
+        host of every URL among the entry's options (``url``, ``sitemap``, ``robots``,
+        ``urls``, feeds). A kind that needs another host says so by overriding this."""
+        urls = [self.api_base, *(url for value in self.options.values() for url in urls_in(value))]
+        return {key for key in map(host_key, urls) if key and "{" not in key}
+
     # ------------------------------------------------------------------ requests
     async def start(self) -> Any:  # Scrapy's hook
         """Yield the source's first requests."""
@@ -106,6 +118,15 @@ class PostingsSpider(Spider):
         """Count and log a request that failed for good (after retries, robots.txt, HTTP errors)."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        reason_of_scope = failure.value.reason if failure.check(OffScopeRequest) else None
+        if reason_of_scope is not None and request is not None:  # scrapers.scope refused it
+            if request.meta.get("scope") == "link" and not request.meta.get("redirect_urls"):
+                self.keep_message(failure.getErrorMessage())  # a link elsewhere: counted only
+                return
+            self.count(f"postings/request_failed/{reason_of_scope}")
+            self.note_error(f"{self.source_key}: request {url} failed: {reason_of_scope} "
+                            f"({failure.getErrorMessage()[:300]})")
+            return
         reason = failure.type.__name__ if failure.type else "Exception"
         detail = failure.getErrorMessage()[:200]
         response = getattr(failure.value, "response", None)

@@ -200,7 +200,7 @@ class JsonldSpider(PostingsSpider):
         if not urls:
             self.record_error("no_sitemap", response.url, "robots.txt has no Sitemap: line")
         for url in urls:
-            yield self.request(url, self.parse_sitemap)
+            yield self.request(url, self.parse_sitemap, meta={"scope": "link"})
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Follow a sitemap index's sitemaps, or request every page of a sitemap."""
@@ -226,7 +226,7 @@ class JsonldSpider(PostingsSpider):
             location = (entry.get("loc") or "").strip()
             if location:
                 pages += 1
-                yield self.request(response.urljoin(location), callback)
+                yield self.request(response.urljoin(location), callback, meta={"scope": "link"})
         logger.info("%s: %s lists %d %s", self.source_key, response.url, pages,
                     "sitemaps" if sitemap.type == "sitemapindex" else "pages")
 

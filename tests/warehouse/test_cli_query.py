@@ -45,7 +45,7 @@ def test_a_query_reads_the_marts(warehouse):
     "create table marts.mine as select 1 as one",
 ])
 def test_a_query_that_writes_or_reads_files_gets_a_clear_error(warehouse, statement):
-    database, directory = warehouse
+    _, directory = warehouse
 
     result = run(statement.format(dir=directory))
 
