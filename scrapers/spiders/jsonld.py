@@ -220,6 +220,7 @@ class JsonldSpider(PostingsSpider):
             self.record_error("invalid_sitemap", response.url,
                               f"root element is {sitemap.type!r}, not urlset or sitemapindex")
             return
+        self.xml_parses_completely(response, body)  # read as far as it goes, but partial
         callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse_page
         pages = 0
         for entry in sitemap:

@@ -80,6 +80,7 @@ class PersonioSpider(PostingsSpider):
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[JobPostingItem]:
         """Yield one item per ``<position>`` of the feed, duplicates included."""
+        self.xml_parses_completely(response)  # a broken feed is read as far as it goes: partial
         feed = Selector(text=response.text, type="xml")
         if not feed.xpath("/workzag-jobs"):
             self.record_error("unexpected_shape", response.url,
