@@ -14,8 +14,10 @@ crawl runs) and ``<crawl_run_id>.run.json``, the manifest, written last.
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import unicodedata
@@ -24,6 +26,8 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 MANIFEST_SUFFIX = ".run.json"
 LANDING_SUFFIX = ".jsonl"
@@ -197,3 +201,43 @@ def describe_os_error(error: BaseException) -> str:
     if is_disk_full(error):
         return f"the disk is full{f' (writing {where})' if where else ''}: free space and rerun"
     return f"{type(error).__name__}: {error}"
+
+
+#: A temporary manifest (``<run>.run.json.tmp``) older than this was left by a crawl that died.
+STALE_TEMPORARY_SECONDS = 3600
+
+
+def remove_abandoned(landing_dir: Path) -> list[Path]:
+    """Delete what crawls that died left behind; return what was removed.
+
+    A ``.jsonl.part`` file is removed when no crawler holds it: the landing writer keeps an
+    exclusive ``flock`` on it while it writes, so a running crawl's file is never touched, and
+    one whose crawler was killed (or ran out of disk) is. Temporary manifests older than an hour
+    go too. The loader never loads either, so nothing is lost that could have been loaded.
+    """
+    removed: list[Path] = []
+    landing_dir = Path(landing_dir)
+    if not landing_dir.is_dir():
+        return removed
+    for path in sorted(landing_dir.rglob(f"*{PART_SUFFIX}")):
+        try:
+            with path.open("rb") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                path.unlink()
+        except BlockingIOError:
+            continue  # a crawler is writing it
+        except FileNotFoundError:
+            continue
+        removed.append(path)
+        logger.warning("Removed %s: its crawl never finished (no manifest, no crawler writing "
+                       "it)", path)
+    now = datetime.now(UTC).timestamp()
+    for path in sorted(landing_dir.rglob(f"*{MANIFEST_SUFFIX}.tmp")):
+        try:
+            if now - path.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                path.unlink()
+                removed.append(path)
+                logger.warning("Removed %s: a manifest its crawl never finished writing", path)
+        except FileNotFoundError:
+            continue
+    return removed

@@ -92,7 +92,9 @@ def echo_summary(lines: list[Any]) -> None:
 
 
 def load_progress(position: int, total: int, run: Any) -> None:
-    """Progress: one line per loaded run."""
+    """Progress: one line per run loaded (or failed); runs loaded before are not listed."""
+    if run.skipped:
+        return
     state = "skipped (already loaded)" if run.skipped else ("FAILED" if run.error else "loaded")
     typer.echo(f"  [{position}/{total}] {run.source_key:<40} {state} "
                f"{run.new_versions} new versions, {run.sightings} sightings", err=True)
@@ -139,18 +141,31 @@ FullRefreshOption = Annotated[bool, typer.Option(
     "(done by itself when the dbt project changed since the last build).")]
 
 
+#: The exit code of a command that stopped because the disk is full.
+DISK_FULL_EXIT = 4
+
+
 @contextlib.contextmanager
 def building(settings: Settings) -> Iterator[Path]:
     """The private build copy of the warehouse, under the build lock (see warehouse.publish)."""
+    from scrapers.landing import describe_os_error, is_disk_full, remove_abandoned
     from warehouse.publish import WarehouseBusyError
     from warehouse.publish import building as build_lock
 
     try:
         with build_lock(settings.db) as build:
+            remove_abandoned(settings.landing_dir)
             yield build
     except WarehouseBusyError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(3) from error
+    except Exception as error:
+        if not is_disk_full(error):
+            raise
+        typer.echo(f"error: {describe_os_error(error)}. The published warehouse "
+                   f"{settings.db} was left as it was; what was crawled is kept and is loaded "
+                   "by the next run.", err=True)
+        raise typer.Exit(DISK_FULL_EXIT) from error
 
 
 def publish(build: Path, settings: Settings) -> None:
@@ -225,9 +240,12 @@ def crawl_load_transform(settings: Settings, sources_file: Path,
                 result = run_crawl(settings, sources_file, {"replay": server.base_url})
         else:
             result = run_crawl(settings, sources_file, substitutions)
-        report = run_load(settings, build, result.manifest_paths)
-        transformed = (run_transform(settings, build, full_refresh) if result.manifests
-                       else None)
+        # Every landed run not loaded yet, not only tonight's: a night that failed after its
+        # crawl (a full disk, a crash) leaves runs that this one loads.
+        report = run_load(settings, build)
+        loaded_anything = any(not run.skipped and not run.error for run in report.runs)
+        transformed = (run_transform(settings, build, full_refresh)
+                       if result.manifests or loaded_anything else None)
         if transformed:
             publish(build, settings)
     return finish(result, report, transformed)

@@ -43,7 +43,14 @@ from typing import Any
 
 import duckdb
 
-from scrapers.landing import MANIFEST_SUFFIX, PART_SUFFIX, ManifestError, RunManifest
+from scrapers.landing import (
+    MANIFEST_SUFFIX,
+    PART_SUFFIX,
+    ManifestError,
+    RunManifest,
+    describe_os_error,
+    is_disk_full,
+)
 from warehouse.schema import create_raw_schema
 
 logger = logging.getLogger(__name__)
@@ -553,12 +560,16 @@ def load_batch(connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun]
         hook("run")
         connection.commit()
     except Exception as error:
-        connection.rollback()
-        _reset_versions_insert_settings(connection)
-        raise LoadError(f"{_describe(runs)}: load rolled back: {error}") from error
+        # The rollback and the cleanup must not bury the error that caused them (a full disk
+        # can make DuckDB refuse them too): they are tried, and their own failures only logged.
+        _quietly(connection.rollback, "roll back")
+        _quietly(lambda: _reset_versions_insert_settings(connection), "reset settings")
+        reason = describe_os_error(error) if is_disk_full(error) else str(error)
+        raise LoadError(f"{_describe(runs)}: load rolled back: {reason}") from error
     finally:
         for table in _TEMP_TABLES:
-            connection.execute(f"drop table if exists {table}")
+            _quietly(lambda table=table: connection.execute(f"drop table if exists {table}"),
+                     f"drop {table}")
     results = []
     for position, run in enumerate(runs):
         result = run.outcome(new_versions=new_versions.get(position, 0),
@@ -567,6 +578,14 @@ def load_batch(connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun]
                      result.source_key, result.new_versions, result.sightings)
         results.append(result)
     return results
+
+
+def _quietly(step: Callable[[], Any], what: str) -> None:
+    """Run a cleanup step of a failed load; log, rather than raise, its own failure."""
+    try:
+        step()
+    except Exception as error:
+        logger.warning("After a failed load, could not %s: %s", what, error)
 
 
 def load_run(connection: duckdb.DuckDBPyConnection, manifest_path: Path,

@@ -8,6 +8,8 @@ last. The loader only picks up runs that have a manifest, so a crawl killed mid-
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
 
 from scrapers.items import JobPostingItem
 from scrapers.landing import (
@@ -24,6 +27,7 @@ from scrapers.landing import (
     MANIFEST_SUFFIX,
     PART_SUFFIX,
     RunManifest,
+    describe_os_error,
     new_crawl_run_id,
     source_directory,
     utc_now,
@@ -68,6 +72,8 @@ class LandJobPostingPipeline:
         self.crawl_run_id = ""
         self.part_path = Path()
         self.final_path = Path()
+        #: Why the landing file could not be written (the disk is full...), once it failed.
+        self.write_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -86,6 +92,8 @@ class LandJobPostingPipeline:
         self.final_path = directory / f"{self.crawl_run_id}{LANDING_SUFFIX}"
         self.part_path = directory / f"{self.crawl_run_id}{PART_SUFFIX}"
         self.handle = self.part_path.open("w", encoding="utf-8")
+        # Held while the crawl writes: the next start removes a .part only when no one holds it.
+        fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX)
         self.started_at = utc_now()
 
     def process_item(self, item: JobPostingItem) -> JobPostingItem:
@@ -101,17 +109,44 @@ class LandJobPostingPipeline:
         except UnicodeEncodeError:
             # Lone surrogates: keep them, escaped, rather than lose the record.
             line = json.dumps(record, ensure_ascii=True)
-        self.handle.write(line + "\n")
+        if self.write_error is not None:
+            self.crawler.stats.inc_value("postings/item_dropped/landing_write_failed")
+            raise DropItem(f"not landed: {self.write_error}")
+        try:
+            self.handle.write(line + "\n")
+        except OSError as error:
+            self.landing_failed(error)
+            self.crawler.stats.inc_value("postings/item_dropped/landing_write_failed")
+            raise DropItem(f"not landed: {self.write_error}") from error
         self.postings += 1
         return item
 
+    def landing_failed(self, error: OSError) -> None:
+        """Note, once, that the landing file cannot be written: the run fails, landing nothing."""
+        if self.write_error is None:
+            spider = self.crawler.spider
+            self.write_error = (f"{spider.source_key}: the landing file {self.part_path} could "
+                                f"not be written: {describe_os_error(error)}")
+            logger.error("%s", self.write_error)
+            self.crawler.stats.inc_value("postings/errors")
+
     def close_spider(self) -> None:
-        if self.handle is not None:
-            self.handle.flush()
-            os.fsync(self.handle.fileno())
-            self.handle.close()
+        if self.handle is None:
+            return
+        try:
+            if self.write_error is None:
+                self.handle.flush()
+                os.fsync(self.handle.fileno())
+        except OSError as error:
+            self.landing_failed(error)
+        finally:
+            with contextlib.suppress(OSError):  # closing flushes again: it may fail the same way
+                self.handle.close()
             self.handle = None
+        if self.write_error is None:
             self.part_path.replace(self.final_path)
+        else:  # an incomplete file is never loaded; the next start would remove it anyway
+            self.part_path.unlink(missing_ok=True)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Write the run manifest once the landing file is complete."""
@@ -127,6 +162,9 @@ class LandJobPostingPipeline:
         if any(key.startswith("spider_exceptions/") for key in counters):
             messages.append(f"{spider.source_key}: uncaught exceptions in callbacks: "
                             + ", ".join(k for k in counters if k.startswith("spider_exceptions/")))
+        landed = self.write_error is None
+        if not landed:
+            messages.insert(0, self.write_error or "")
         manifest = RunManifest(
             crawl_run_id=self.crawl_run_id,
             source_key=spider.source_key,
@@ -135,15 +173,21 @@ class LandJobPostingPipeline:
             finished_at=utc_now(),
             finish_reason=reason,
             status=run_status(self.postings, errors, reason,
-                              skipped=bool(stats.get("postings/skipped/missing_credentials"))),
+                              skipped=bool(stats.get("postings/skipped/missing_credentials")))
+            if landed else "failed",
             requests=int(stats.get("downloader/request_count", 0)),
             responses=int(stats.get("downloader/response_count", 0)),
-            postings=self.postings,
+            postings=self.postings if landed else 0,
             errors=errors,
             error_summary="\n".join(messages) or None,
-            landing_file=self.final_path.name,
+            landing_file=self.final_path.name if landed else None,
             counters=counters,
         )
-        manifest.write(self.final_path.with_name(self.crawl_run_id + MANIFEST_SUFFIX))
+        try:
+            manifest.write(self.final_path.with_name(self.crawl_run_id + MANIFEST_SUFFIX))
+        except OSError as error:  # the runner reports the run as failed (if it can write that)
+            logger.error("%s: the manifest of run %s could not be written: %s",
+                         spider.source_key, self.crawl_run_id, describe_os_error(error))
+            return
         logger.info("%s: run %s %s with %d postings, %d errors", spider.source_key,
                     self.crawl_run_id, manifest.status, self.postings, errors)
