@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -41,6 +42,9 @@ TEXT_FIELDS = ("source_posting_id", "title", "company_name", "location", "remote
                "employment_type", "posted_at", "url", "description", "payload")
 #: Fields where a number is ordinary (ids, epoch timestamps); elsewhere it is worth a note.
 NUMBER_FIELDS = frozenset({"source_posting_id", "posted_at", "remote"})
+#: Ids that are a float's non-finite values written out: never one posting's id.
+NOT_FINITE_IDS = frozenset({"nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity",
+                            "-infinity"})
 #: A code point that UTF-8 cannot encode (half of a surrogate pair, alone).
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -267,12 +271,17 @@ class PostingsSpider(Spider):
 
         A number is kept as its text (noted when a title or a name is a number); an object or a
         list in a text field is kept as its JSON text, and a lone surrogate becomes U+FFFD, both
-        counted and named. An id that is not a string or a number rejects the record (raises).
+        counted and named. An id that is not a string or a number, or is not finite (``NaN``,
+        ``inf``, or such a float written as text), rejects the record (raises, counted).
         """
         record_id = fields.get("source_posting_id")
         if isinstance(record_id, bool) or not isinstance(record_id, str | int | float):
             raise TypeError(f"source_posting_id is {type(record_id).__name__}, "
                             "not a string or a number")
+        if (isinstance(record_id, float) and not math.isfinite(record_id)) or (
+                isinstance(record_id, str) and record_id.strip().lower() in NOT_FINITE_IDS):
+            self.count("postings/record_error/not_finite_id")
+            raise ValueError(f"source_posting_id is {record_id!r}, not a finite number or a name")
         problems = []
         for name in TEXT_FIELDS:
             value = fields.get(name)
