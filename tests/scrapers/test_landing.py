@@ -93,3 +93,11 @@ def test_the_runner_reports_a_crawl_that_could_not_report_under_its_own_run_id(t
     manifest = RunManifest.read(path)
     assert path.parent == source_directory(tmp_path, "greenhouse", "greenhouse:zürich")
     assert (manifest.crawl_run_id, manifest.status) == ("20260101T000000-x-1", "failed")
+
+
+@pytest.mark.parametrize("kind", ["teamtailor", "personio"])
+def test_a_subdomain_that_is_not_one_is_named_as_the_subdomain_option(kind):
+    from scrapers.sources import SourceConfigError, parse_entry
+
+    with pytest.raises(SourceConfigError, match=r"subdomain must be a .* subdomain, got 'a/b'"):
+        parse_entry({"kind": kind, "subdomain": "a/b"}, 1)
