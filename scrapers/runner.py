@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from scrapers.landing import describe_os_error, manifest_path
 from scrapers.redact import install_root_log_handler, redact
 from scrapers.sources import SourceEntry, load_sources
 
@@ -50,27 +51,24 @@ def spider_class_for(entry: SourceEntry) -> type:
     return type(base.__name__, (base,), {"custom_settings": merged})
 
 
-def failed_manifest(entry: SourceEntry, landing_dir: Path, message: str) -> Path:
-    """Write a manifest for a source whose spider could not run at all."""
-    from scrapers.pipelines.land import (
-        MANIFEST_SUFFIX,
-        new_crawl_run_id,
-        utc_now,
-        write_json_atomically,
-    )
+def failed_manifest(entry: SourceEntry, landing_dir: Path, message: str,
+                    crawl_run_id: str | None = None) -> Path:
+    """Write a manifest for a source whose spider could not run at all (or could not report).
 
-    run_id = new_crawl_run_id(entry.slug)
-    directory = landing_dir / entry.kind / entry.slug
-    directory.mkdir(parents=True, exist_ok=True)
+    ``crawl_run_id`` is the id the crawl had already taken, when it got that far: its manifest
+    then takes that id, so that a run is never recorded twice under two ids.
+    """
+    from scrapers.landing import RunManifest, manifest_path, new_crawl_run_id, utc_now
+
+    run_id = crawl_run_id or new_crawl_run_id(entry.key)
+    path = manifest_path(landing_dir, entry.kind, entry.key, run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
     now = utc_now()
-    path = directory / f"{run_id}{MANIFEST_SUFFIX}"
-    write_json_atomically(path, {
-        "crawl_run_id": run_id, "source_key": entry.key, "source_kind": entry.kind,
-        "started_at": now, "finished_at": now, "finish_reason": "error", "status": "failed",
-        "requests": 0, "responses": 0, "postings": 0, "errors": 1,
-        "error_summary": redact(f"{entry.key}: {message}")[:2000], "landing_file": None,
-        "counters": {},
-    })
+    RunManifest(
+        crawl_run_id=run_id, source_key=entry.key, source_kind=entry.kind, started_at=now,
+        finished_at=now, finish_reason="error", status="failed", errors=1,
+        error_summary=redact(f"{entry.key}: {message}")[:2000],
+    ).write(path)
     return path
 
 
@@ -98,13 +96,18 @@ def crawl(entries: list[SourceEntry], landing_dir: Path, parallel: int) -> list[
         def finished(result: Any) -> Any:
             spider = crawler.spider
             run_id = getattr(spider, "crawl_run_id", None) if spider else None
-            path = landing_dir / entry.kind / entry.slug / f"{run_id}.run.json" if run_id else None
+            path = manifest_path(landing_dir, entry.kind, entry.key, run_id) if run_id else None
             if path is not None and path.exists():
                 manifests.append(path)
-            else:
-                reason = getattr(result, "getErrorMessage", lambda: "spider did not start")()
-                logger.error("%s: crawl failed before it could report: %s", entry.key, reason)
-                manifests.append(failed_manifest(entry, landing_dir, f"crawl failed: {reason}"))
+                return None
+            reason = getattr(result, "getErrorMessage", lambda: "spider did not start")()
+            logger.error("%s: crawl failed before it could report: %s", entry.key, reason)
+            try:
+                manifests.append(failed_manifest(entry, landing_dir, f"crawl failed: {reason}",
+                                                 run_id))
+            except OSError as error:  # e.g. the disk is full: say so, go on with the others
+                logger.error("%s: could not write the manifest of its failed crawl in %s: %s",
+                             entry.key, landing_dir, describe_os_error(error))
             return None
 
         deferred = process.crawl(crawler, source_key=entry.key, options=entry.options)

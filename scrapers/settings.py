@@ -34,9 +34,16 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_BACKOFF_BASE = _settings.retry_backoff_base
 RETRY_BACKOFF_MAX = _settings.retry_backoff_max
 DOWNLOADER_MIDDLEWARES = {
+    # First of all (before robots.txt is asked for a host): every request, redirects and meta
+    # refreshes included, stays on its source's hosts, over http(s); keys stay on their host.
+    "scrapers.scope.SourceScopeMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
 }
+# Only http and https can be fetched at all (scrapers.scope refuses the rest first).
+DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}
+# A Referer never leaves the origin it names (keys travel in some sources' URLs).
+REFERRER_POLICY = "same-origin"
 # A bound on requests per source run; a run that hits it ends as `partial`.
 CLOSESPIDER_PAGECOUNT = _settings.max_requests_per_source
 # Items are small and parsed in one go; the default of 100 in flight only costs CPU here.

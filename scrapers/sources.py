@@ -8,7 +8,6 @@ for that source's host.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,8 +44,10 @@ class SourceEntry:
 
     @property
     def slug(self) -> str:
-        """The key made safe for file names."""
-        return re.sub(r"[^A-Za-z0-9_.-]+", "_", self.key).strip("_")
+        """The key made safe for file names: the name of its landing folder."""
+        from scrapers.landing import source_folder_name
+
+        return source_folder_name(self.key)
 
 
 def _spider_classes() -> dict[str, Any]:

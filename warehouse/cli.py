@@ -92,7 +92,9 @@ def echo_summary(lines: list[Any]) -> None:
 
 
 def load_progress(position: int, total: int, run: Any) -> None:
-    """Progress: one line per loaded run."""
+    """Progress: one line per run loaded (or failed); runs loaded before are not listed."""
+    if run.skipped:
+        return
     state = "skipped (already loaded)" if run.skipped else ("FAILED" if run.error else "loaded")
     typer.echo(f"  [{position}/{total}] {run.source_key:<40} {state} "
                f"{run.new_versions} new versions, {run.sightings} sightings", err=True)
@@ -139,18 +141,31 @@ FullRefreshOption = Annotated[bool, typer.Option(
     "(done by itself when the dbt project changed since the last build).")]
 
 
+#: The exit code of a command that stopped because the disk is full.
+DISK_FULL_EXIT = 4
+
+
 @contextlib.contextmanager
 def building(settings: Settings) -> Iterator[Path]:
     """The private build copy of the warehouse, under the build lock (see warehouse.publish)."""
+    from scrapers.landing import describe_os_error, is_disk_full, remove_abandoned
     from warehouse.publish import WarehouseBusyError
     from warehouse.publish import building as build_lock
 
     try:
         with build_lock(settings.db) as build:
+            remove_abandoned(settings.landing_dir)
             yield build
     except WarehouseBusyError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(3) from error
+    except Exception as error:
+        if not is_disk_full(error):
+            raise
+        typer.echo(f"error: {describe_os_error(error)}. The published warehouse "
+                   f"{settings.db} was left as it was; what was crawled is kept and is loaded "
+                   "by the next run.", err=True)
+        raise typer.Exit(DISK_FULL_EXIT) from error
 
 
 def publish(build: Path, settings: Settings) -> None:
@@ -225,9 +240,12 @@ def crawl_load_transform(settings: Settings, sources_file: Path,
                 result = run_crawl(settings, sources_file, {"replay": server.base_url})
         else:
             result = run_crawl(settings, sources_file, substitutions)
-        report = run_load(settings, build, result.manifest_paths)
-        transformed = (run_transform(settings, build, full_refresh) if result.manifests
-                       else None)
+        # Every landed run not loaded yet, not only tonight's: a night that failed after its
+        # crawl (a full disk, a crash) leaves runs that this one loads.
+        report = run_load(settings, build)
+        loaded_anything = any(not run.skipped and not run.error for run in report.runs)
+        transformed = (run_transform(settings, build, full_refresh)
+                       if result.manifests or loaded_anything else None)
         if transformed:
             publish(build, settings)
     return finish(result, report, transformed)
@@ -271,6 +289,25 @@ def describe_warehouse(settings: Settings) -> None:
                "\"select source, count(*) from marts.dim_postings group by 1\"")
 
 
+#: How ``postings query`` opens the warehouse: nothing outside the file, settings locked. A query
+#: is an analyst's text: it may read the marts, but not ``copy ... to`` a path, ``attach`` another
+#: database for writing, ``install`` an extension or ``read_text('/etc/shadow')``.
+QUERY_CONFIG: dict[str, Any] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def open_for_query(database: Path) -> Any:
+    """A read-only connection to ``database`` that cannot reach other files or change settings."""
+    import duckdb
+
+    return duckdb.connect(str(database), read_only=True, config=dict(QUERY_CONFIG))
+
+
 @app.command()
 def query(
     sql: Annotated[str | None, typer.Argument(
@@ -296,11 +333,20 @@ def query(
         typer.echo(f"error: no warehouse at {settings.db} (run `make demo` or `postings nightly`)",
                    err=True)
         raise typer.Exit(2)
-    with duckdb.connect(str(settings.db), read_only=True) as connection:
+    with open_for_query(settings.db) as connection:
         try:
             relation = connection.sql(sql)
+        except duckdb.PermissionException as error:
+            typer.echo("error: `postings query` only reads the warehouse; it cannot read or "
+                       f"write other files, attach databases or install extensions ({error})",
+                       err=True)
+            raise typer.Exit(1) from error
         except duckdb.Error as error:
-            typer.echo(f"error: {error}", err=True)
+            if "read-only" in str(error) or "configuration has been locked" in str(error):
+                typer.echo("error: `postings query` only reads the warehouse; it cannot "
+                           f"change it or its settings ({error})", err=True)
+            else:
+                typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from error
         if relation is None:
             return

@@ -43,7 +43,14 @@ from typing import Any
 
 import duckdb
 
-from scrapers.pipelines.land import MANIFEST_SUFFIX
+from scrapers.landing import (
+    MANIFEST_SUFFIX,
+    PART_SUFFIX,
+    ManifestError,
+    RunManifest,
+    describe_os_error,
+    is_disk_full,
+)
 from warehouse.schema import create_raw_schema
 
 logger = logging.getLogger(__name__)
@@ -384,7 +391,7 @@ class PendingRun:
     """A run ready to load: its manifest, and its landing file when it has postings to read."""
 
     manifest_path: Path
-    manifest: dict[str, Any]
+    manifest: RunManifest
     landing_path: Path | None
     landing_bytes: int
     source_file: str
@@ -392,11 +399,11 @@ class PendingRun:
     @property
     def crawl_run_id(self) -> str:
         """The run's id, from its manifest."""
-        return str(self.manifest["crawl_run_id"])
+        return self.manifest.crawl_run_id
 
     def outcome(self, **fields: Any) -> RunLoad:
         """A ``RunLoad`` for this run."""
-        return RunLoad(self.crawl_run_id, self.manifest["source_key"], self.manifest["status"],
+        return RunLoad(self.crawl_run_id, self.manifest.source_key, self.manifest.status,
                        **fields)
 
 
@@ -407,29 +414,25 @@ def find_manifests(landing_dir: Path) -> list[Path]:
 
 def find_abandoned(landing_dir: Path) -> list[Path]:
     """Landing files of runs that never finished (a crawl killed mid-run); never loaded."""
-    return sorted(landing_dir.rglob("*.jsonl.part"))
+    return sorted(landing_dir.rglob(f"*{PART_SUFFIX}"))
 
 
-def read_manifest(path: Path) -> dict[str, Any]:
-    """Read and check a run manifest."""
+def read_manifest(path: Path) -> RunManifest:
+    """Read and check a run manifest (the landing contract's, ``scrapers.landing``)."""
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise LoadError(f"{path}: unreadable run manifest: {error}") from error
-    for key in ("crawl_run_id", "source_key", "source_kind", "status", "started_at"):
-        if not manifest.get(key):
-            raise LoadError(f"{path}: run manifest has no {key!r}")
-    return manifest
+        return RunManifest.read(path)
+    except ManifestError as error:
+        raise LoadError(str(error)) from error
 
 
-def pending_run(manifest_path: Path, manifest: dict[str, Any]) -> PendingRun:
+def pending_run(manifest_path: Path, manifest: RunManifest) -> PendingRun:
     """Check that a run's landing file is there when the manifest reports postings."""
-    run_id = manifest["crawl_run_id"]
-    landing_name = manifest.get("landing_file")
-    landing_path = manifest_path.with_name(landing_name) if landing_name else None
+    run_id = manifest.crawl_run_id
+    landing_name = manifest.landing_file
+    landing_path = manifest.landing_path(manifest_path)
     size = landing_path.stat().st_size if landing_path is not None and landing_path.exists() else 0
-    if int(manifest.get("postings") or 0) > 0 and not size:
-        raise LoadError(f"{manifest['source_key']}: run {run_id} reports postings but its "
+    if manifest.postings > 0 and not size:
+        raise LoadError(f"{manifest.source_key}: run {run_id} reports postings but its "
                         f"landing file {landing_name} is missing or empty ({manifest_path.parent})")
     source_file = str(landing_path.name if landing_path else manifest_path.name)
     return PendingRun(manifest_path, manifest, landing_path if size else None, size, source_file)
@@ -476,7 +479,7 @@ def _describe(runs: Sequence[PendingRun]) -> str:
     """Name a batch in an error message: the run and its file, or the batch's extent."""
     if len(runs) == 1:
         run = runs[0]
-        return f"{run.manifest['source_key']}: run {run.crawl_run_id} ({run.source_file})"
+        return f"{run.manifest.source_key}: run {run.crawl_run_id} ({run.source_file})"
     return (f"batch of {len(runs)} runs ({runs[0].crawl_run_id} ({runs[0].source_file}) .. "
             f"{runs[-1].crawl_run_id} ({runs[-1].source_file}))")
 
@@ -540,29 +543,33 @@ def load_batch(connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun]
         manifests = [run.manifest for run in runs]
         connection.execute(_INSERT_RUNS, {
             "crawl_run_id": [run.crawl_run_id for run in runs],
-            "source_key": [m["source_key"] for m in manifests],
-            "source_kind": [m["source_kind"] for m in manifests],
-            "started_at": [m["started_at"] for m in manifests],
-            "finished_at": [m.get("finished_at") for m in manifests],
-            "finish_reason": [m.get("finish_reason") for m in manifests],
-            "status": [m["status"] for m in manifests],
-            "requests": [int(m.get("requests") or 0) for m in manifests],
-            "postings": [int(m.get("postings") or 0) for m in manifests],
-            "errors": [int(m.get("errors") or 0) for m in manifests],
-            "error_summary": [m.get("error_summary") for m in manifests],
-            "counters": [json.dumps(m.get("counters") or {}) for m in manifests],
+            "source_key": [m.source_key for m in manifests],
+            "source_kind": [m.source_kind for m in manifests],
+            "started_at": [m.started_at for m in manifests],
+            "finished_at": [m.finished_at for m in manifests],
+            "finish_reason": [m.finish_reason for m in manifests],
+            "status": [m.status for m in manifests],
+            "requests": [m.requests for m in manifests],
+            "postings": [m.postings for m in manifests],
+            "errors": [m.errors for m in manifests],
+            "error_summary": [m.error_summary for m in manifests],
+            "counters": [json.dumps(m.counters) for m in manifests],
             "source_file": [run.source_file for run in runs],
             "loaded_at": loaded_at,
         })
         hook("run")
         connection.commit()
     except Exception as error:
-        connection.rollback()
-        _reset_versions_insert_settings(connection)
-        raise LoadError(f"{_describe(runs)}: load rolled back: {error}") from error
+        # The rollback and the cleanup must not bury the error that caused them (a full disk
+        # can make DuckDB refuse them too): they are tried, and their own failures only logged.
+        _quietly(connection.rollback, "roll back")
+        _quietly(lambda: _reset_versions_insert_settings(connection), "reset settings")
+        reason = describe_os_error(error) if is_disk_full(error) else str(error)
+        raise LoadError(f"{_describe(runs)}: load rolled back: {reason}") from error
     finally:
         for table in _TEMP_TABLES:
-            connection.execute(f"drop table if exists {table}")
+            _quietly(lambda table=table: connection.execute(f"drop table if exists {table}"),
+                     f"drop {table}")
     results = []
     for position, run in enumerate(runs):
         result = run.outcome(new_versions=new_versions.get(position, 0),
@@ -573,6 +580,14 @@ def load_batch(connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun]
     return results
 
 
+def _quietly(step: Callable[[], Any], what: str) -> None:
+    """Run a cleanup step of a failed load; log, rather than raise, its own failure."""
+    try:
+        step()
+    except Exception as error:
+        logger.warning("After a failed load, could not %s: %s", what, error)
+
+
 def load_run(connection: duckdb.DuckDBPyConnection, manifest_path: Path,
              before_commit: Callable[[str], None] | None = None) -> RunLoad:
     """Load one crawl run in one transaction; loading it again changes nothing.
@@ -581,8 +596,8 @@ def load_run(connection: duckdb.DuckDBPyConnection, manifest_path: Path,
     inject crashes); it is never set in production.
     """
     manifest = read_manifest(manifest_path)
-    if already_loaded(connection, manifest["crawl_run_id"]):
-        return RunLoad(manifest["crawl_run_id"], manifest["source_key"], manifest["status"],
+    if already_loaded(connection, manifest.crawl_run_id):
+        return RunLoad(manifest.crawl_run_id, manifest.source_key, manifest.status,
                        skipped=True)
     [result] = load_batch(connection, [pending_run(manifest_path, manifest)], before_commit)
     return result
@@ -593,7 +608,7 @@ def _failed(path: Path, error: LoadError) -> RunLoad:
     logger.error("%s", error)
     try:
         manifest = read_manifest(path)
-        key, status = manifest["source_key"], manifest["status"]
+        key, status = manifest.source_key, manifest.status
     except LoadError:
         key, status = "?", "?"
     return RunLoad(path.name.removesuffix(MANIFEST_SUFFIX), key, status, error=str(error))
@@ -651,13 +666,13 @@ def load(database: Path, landing_dir: Path, manifests: Iterable[Path] | None = N
         # ("vacuum"), compressing and writing the same postings again and again (bench: a
         # third of the load). raw is append-only, so there is nothing else to vacuum.
         connection.execute("set max_vacuum_tasks = 0")
-        read: list[dict[str, Any] | LoadError] = []
+        read: list[RunManifest | LoadError] = []
         for path in paths:
             try:
                 read.append(read_manifest(path))
             except LoadError as error:
                 read.append(error)
-        loaded = loaded_run_ids(connection, [manifest["crawl_run_id"] for manifest in read
+        loaded = loaded_run_ids(connection, [manifest.crawl_run_id for manifest in read
                                              if not isinstance(manifest, LoadError)])
         # Manifests reported once the current batch is done, in order: each one's RunLoad
         # (skipped, or failed before loading) or its run in the batch.
@@ -694,11 +709,11 @@ def load(database: Path, landing_dir: Path, manifests: Iterable[Path] | None = N
             if isinstance(manifest, LoadError):
                 waiting.append(_failed(path, manifest))
                 continue
-            run_id = manifest["crawl_run_id"]
+            run_id = manifest.crawl_run_id
             if run_id in batch_run_ids:
                 flush()  # the same run twice: load the first, then skip (or retry) the second
             if run_id in loaded:
-                waiting.append(RunLoad(run_id, manifest["source_key"], manifest["status"],
+                waiting.append(RunLoad(run_id, manifest.source_key, manifest.status,
                                        skipped=True))
                 continue
             try:

@@ -326,9 +326,23 @@ def transform(settings: Settings, database: Path, command: str = "build",
             release_dbt_connection()
     if result.exception is not None:
         logger.error("dbt %s failed: %s", command, result.exception)
+    if not result.success and _dbt_ran_out_of_disk(result):
+        logger.error("dbt %s failed because the disk is full (%s): free space and rerun; the "
+                     "published warehouse was left as it was", command, database.parent)
     if building and result.success:
         record_build(database, fingerprint, bool(full_refresh), built_through)
     return bool(result.success)
+
+
+def _dbt_ran_out_of_disk(result: Any) -> bool:
+    """True when dbt's failure (its exception, or a node's message) says the disk is full."""
+    from scrapers.landing import is_disk_full
+
+    if result.exception is not None and is_disk_full(result.exception):
+        return True
+    nodes = getattr(getattr(result, "result", None), "results", None) or []
+    return any(is_disk_full(RuntimeError(str(getattr(node, "message", "") or "")))
+               for node in nodes)
 
 
 def summarise(crawl_result: CrawlResult | None, load_report: Any | None) -> list[SourceSummary]:
@@ -346,6 +360,8 @@ def summarise(crawl_result: CrawlResult | None, load_report: Any | None) -> list
     if load_report is not None:
         for run in load_report.runs:
             line = lines.get(run.crawl_run_id)
+            if line is None and run.skipped:  # loaded on an earlier night: nothing to say
+                continue
             if line is None:
                 line = lines.setdefault(run.crawl_run_id,
                                         SourceSummary(source_key=run.source_key, status=run.status))

@@ -8,19 +8,31 @@ last. The loader only picks up runs that have a manifest, so a crawl killed mid-
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import os
-import uuid
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
 
 from scrapers.items import JobPostingItem
+from scrapers.landing import (
+    LANDING_SUFFIX,
+    MANIFEST_SUFFIX,
+    PART_SUFFIX,
+    RunManifest,
+    describe_os_error,
+    new_crawl_run_id,
+    source_directory,
+    utc_now,
+    write_json_atomically,
+)
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -28,18 +40,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_SUFFIX = ".run.json"
-
-
-def utc_now() -> str:
-    """The current time in UTC as ISO 8601 text."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def new_crawl_run_id(source_slug: str) -> str:
-    """A sortable, unique id for one spider run of one source."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    return f"{stamp}-{source_slug}-{uuid.uuid4().hex[:8]}"
+__all__ = ["MANIFEST_SUFFIX", "LandJobPostingPipeline", "new_crawl_run_id", "run_status",
+           "utc_now", "write_json_atomically"]
 
 
 def run_status(postings: int, errors: int, finish_reason: str, skipped: bool = False) -> str:
@@ -58,16 +60,6 @@ def run_status(postings: int, errors: int, finish_reason: str, skipped: bool = F
     return "succeeded"
 
 
-def write_json_atomically(path: Path, document: dict[str, Any]) -> None:
-    """Write a small JSON document so that readers see all of it or none of it."""
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
-        json.dump(document, handle, ensure_ascii=False, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    temporary.replace(path)
-
-
 class LandJobPostingPipeline:
     """Append each posting, stamped with the run id, fetch time and content hash."""
 
@@ -80,6 +72,8 @@ class LandJobPostingPipeline:
         self.crawl_run_id = ""
         self.part_path = Path()
         self.final_path = Path()
+        #: Why the landing file could not be written (the disk is full...), once it failed.
+        self.write_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -90,14 +84,16 @@ class LandJobPostingPipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
-        slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in spider.source_key)
-        self.crawl_run_id = getattr(spider, "crawl_run_id", None) or new_crawl_run_id(slug)
+        self.crawl_run_id = (getattr(spider, "crawl_run_id", None)
+                             or new_crawl_run_id(spider.source_key))
         spider.crawl_run_id = self.crawl_run_id
-        directory = self.landing_dir / spider.name / slug
+        directory = source_directory(self.landing_dir, spider.name, spider.source_key)
         directory.mkdir(parents=True, exist_ok=True)
-        self.final_path = directory / f"{self.crawl_run_id}.jsonl"
-        self.part_path = directory / f"{self.crawl_run_id}.jsonl.part"
+        self.final_path = directory / f"{self.crawl_run_id}{LANDING_SUFFIX}"
+        self.part_path = directory / f"{self.crawl_run_id}{PART_SUFFIX}"
         self.handle = self.part_path.open("w", encoding="utf-8")
+        # Held while the crawl writes: the next start removes a .part only when no one holds it.
+        fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX)
         self.started_at = utc_now()
 
     def process_item(self, item: JobPostingItem) -> JobPostingItem:
@@ -113,17 +109,44 @@ class LandJobPostingPipeline:
         except UnicodeEncodeError:
             # Lone surrogates: keep them, escaped, rather than lose the record.
             line = json.dumps(record, ensure_ascii=True)
-        self.handle.write(line + "\n")
+        if self.write_error is not None:
+            self.crawler.stats.inc_value("postings/item_dropped/landing_write_failed")
+            raise DropItem(f"not landed: {self.write_error}")
+        try:
+            self.handle.write(line + "\n")
+        except OSError as error:
+            self.landing_failed(error)
+            self.crawler.stats.inc_value("postings/item_dropped/landing_write_failed")
+            raise DropItem(f"not landed: {self.write_error}") from error
         self.postings += 1
         return item
 
+    def landing_failed(self, error: OSError) -> None:
+        """Note, once, that the landing file cannot be written: the run fails, landing nothing."""
+        if self.write_error is None:
+            spider = self.crawler.spider
+            self.write_error = (f"{spider.source_key}: the landing file {self.part_path} could "
+                                f"not be written: {describe_os_error(error)}")
+            logger.error("%s", self.write_error)
+            self.crawler.stats.inc_value("postings/errors")
+
     def close_spider(self) -> None:
-        if self.handle is not None:
-            self.handle.flush()
-            os.fsync(self.handle.fileno())
-            self.handle.close()
+        if self.handle is None:
+            return
+        try:
+            if self.write_error is None:
+                self.handle.flush()
+                os.fsync(self.handle.fileno())
+        except OSError as error:
+            self.landing_failed(error)
+        finally:
+            with contextlib.suppress(OSError):  # closing flushes again: it may fail the same way
+                self.handle.close()
             self.handle = None
+        if self.write_error is None:
             self.part_path.replace(self.final_path)
+        else:  # an incomplete file is never loaded; the next start would remove it anyway
+            self.part_path.unlink(missing_ok=True)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Write the run manifest once the landing file is complete."""
@@ -139,25 +162,32 @@ class LandJobPostingPipeline:
         if any(key.startswith("spider_exceptions/") for key in counters):
             messages.append(f"{spider.source_key}: uncaught exceptions in callbacks: "
                             + ", ".join(k for k in counters if k.startswith("spider_exceptions/")))
-        manifest = {
-            "crawl_run_id": self.crawl_run_id,
-            "source_key": spider.source_key,
-            "source_kind": spider.name,
-            "started_at": self.started_at,
-            "finished_at": utc_now(),
-            "finish_reason": reason,
-            "status": run_status(self.postings, errors, reason,
-                                 skipped=bool(stats.get("postings/skipped/missing_credentials"))),
-            "requests": int(stats.get("downloader/request_count", 0)),
-            "responses": int(stats.get("downloader/response_count", 0)),
-            "postings": self.postings,
-            "errors": errors,
-            "error_summary": "\n".join(messages) or None,
-            "landing_file": self.final_path.name,
-            "counters": counters,
-        }
-        write_json_atomically(
-            self.final_path.with_name(self.crawl_run_id + MANIFEST_SUFFIX), manifest
+        landed = self.write_error is None
+        if not landed:
+            messages.insert(0, self.write_error or "")
+        manifest = RunManifest(
+            crawl_run_id=self.crawl_run_id,
+            source_key=spider.source_key,
+            source_kind=spider.name,
+            started_at=self.started_at,
+            finished_at=utc_now(),
+            finish_reason=reason,
+            status=run_status(self.postings, errors, reason,
+                              skipped=bool(stats.get("postings/skipped/missing_credentials")))
+            if landed else "failed",
+            requests=int(stats.get("downloader/request_count", 0)),
+            responses=int(stats.get("downloader/response_count", 0)),
+            postings=self.postings if landed else 0,
+            errors=errors,
+            error_summary="\n".join(messages) or None,
+            landing_file=self.final_path.name if landed else None,
+            counters=counters,
         )
+        try:
+            manifest.write(self.final_path.with_name(self.crawl_run_id + MANIFEST_SUFFIX))
+        except OSError as error:  # the runner reports the run as failed (if it can write that)
+            logger.error("%s: the manifest of run %s could not be written: %s",
+                         spider.source_key, self.crawl_run_id, describe_os_error(error))
+            return
         logger.info("%s: run %s %s with %d postings, %d errors", spider.source_key,
-                    self.crawl_run_id, manifest["status"], self.postings, errors)
+                    self.crawl_run_id, manifest.status, self.postings, errors)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -25,6 +26,7 @@ from scrapy import Request, Spider, signals
 
 from scrapers.items import JobPostingItem
 from scrapers.redact import redact
+from scrapers.scope import OffScopeRequest, host_key, urls_in
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -40,6 +42,9 @@ TEXT_FIELDS = ("source_posting_id", "title", "company_name", "location", "remote
                "employment_type", "posted_at", "url", "description", "payload")
 #: Fields where a number is ordinary (ids, epoch timestamps); elsewhere it is worth a note.
 NUMBER_FIELDS = frozenset({"source_posting_id", "posted_at", "remote"})
+#: Ids that are a float's non-finite values written out: never one posting's id.
+NOT_FINITE_IDS = frozenset({"nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity",
+                            "-infinity"})
 #: A code point that UTF-8 cannot encode (half of a surrogate pair, alone).
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -53,6 +58,10 @@ class PostingsSpider(Spider):
     required_options: ClassVar[tuple[str, ...]] = ()
     #: The real public host of the source's API; ``api_base`` in an entry overrides it.
     default_api_base: ClassVar[str] = ""
+    #: Query parameters and headers that carry this kind's credentials, besides the names every
+    #: source is checked for (scrapers.scope): they never follow a redirect to another host.
+    credential_params: ClassVar[tuple[str, ...]] = ()
+    credential_headers: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, source_key: str | None = None, options: dict[str, Any] | None = None,
                  **kwargs: Any) -> None:
@@ -87,6 +96,13 @@ class PostingsSpider(Spider):
             )
         return f"{cls.name}:{identity}"
 
+    def scope_hosts(self) -> set[str]:
+        """The hosts this source's requests may go to (scrapers.scope): the API host and the
+        host of every URL among the entry's options (``url``, ``sitemap``, ``robots``,
+        ``urls``, feeds). A kind that needs another host says so by overriding this."""
+        urls = [self.api_base, *(url for value in self.options.values() for url in urls_in(value))]
+        return {key for key in map(host_key, urls) if key and "{" not in key}
+
     # ------------------------------------------------------------------ requests
     async def start(self) -> Any:  # Scrapy's hook
         """Yield the source's first requests."""
@@ -106,6 +122,15 @@ class PostingsSpider(Spider):
         """Count and log a request that failed for good (after retries, robots.txt, HTTP errors)."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        reason_of_scope = failure.value.reason if failure.check(OffScopeRequest) else None
+        if reason_of_scope is not None and request is not None:  # scrapers.scope refused it
+            if request.meta.get("scope") == "link" and not request.meta.get("redirect_urls"):
+                self.keep_message(failure.getErrorMessage())  # a link elsewhere: counted only
+                return
+            self.count(f"postings/request_failed/{reason_of_scope}")
+            self.note_error(f"{self.source_key}: request {url} failed: {reason_of_scope} "
+                            f"({failure.getErrorMessage()[:300]})")
+            return
         reason = failure.type.__name__ if failure.type else "Exception"
         detail = failure.getErrorMessage()[:200]
         response = getattr(failure.value, "response", None)
@@ -196,6 +221,28 @@ class PostingsSpider(Spider):
             return False
         return True
 
+    def xml_parses_completely(self, response: Response, body: bytes | None = None) -> bool:
+        """True when an XML page parses without recovery; else count and name where it breaks.
+
+        The parsers that read feeds and sitemaps (parsel's, Scrapy's ``Sitemap``) recover from
+        errors: at a broken element they stop, and what follows it is silently never seen. The
+        page is still read as far as it goes, but this makes the run ``partial`` (which closes
+        nothing) with the error named, instead of a ``succeeded`` run that closes postings it
+        did not see. The check parses with entities unresolved and no network, as those do.
+        """
+        from lxml import etree
+
+        parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True,
+                                 load_dtd=False, huge_tree=True)
+        try:
+            etree.fromstring(response.body if body is None else body, parser)
+        except etree.XMLSyntaxError as error:
+            self.record_error("incomplete_document", response.url,
+                              f"the XML does not parse completely, what follows the error was "
+                              f"not read ({error})"[:300])
+            return False
+        return True
+
     def each_record(
         self,
         records: Iterable[Any],
@@ -224,12 +271,17 @@ class PostingsSpider(Spider):
 
         A number is kept as its text (noted when a title or a name is a number); an object or a
         list in a text field is kept as its JSON text, and a lone surrogate becomes U+FFFD, both
-        counted and named. An id that is not a string or a number rejects the record (raises).
+        counted and named. An id that is not a string or a number, or is not finite (``NaN``,
+        ``inf``, or such a float written as text), rejects the record (raises, counted).
         """
         record_id = fields.get("source_posting_id")
         if isinstance(record_id, bool) or not isinstance(record_id, str | int | float):
             raise TypeError(f"source_posting_id is {type(record_id).__name__}, "
                             "not a string or a number")
+        if (isinstance(record_id, float) and not math.isfinite(record_id)) or (
+                isinstance(record_id, str) and record_id.strip().lower() in NOT_FINITE_IDS):
+            self.count("postings/record_error/not_finite_id")
+            raise ValueError(f"source_posting_id is {record_id!r}, not a finite number or a name")
         problems = []
         for name in TEXT_FIELDS:
             value = fields.get(name)

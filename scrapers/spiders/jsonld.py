@@ -200,7 +200,7 @@ class JsonldSpider(PostingsSpider):
         if not urls:
             self.record_error("no_sitemap", response.url, "robots.txt has no Sitemap: line")
         for url in urls:
-            yield self.request(url, self.parse_sitemap)
+            yield self.request(url, self.parse_sitemap, meta={"scope": "link"})
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Follow a sitemap index's sitemaps, or request every page of a sitemap."""
@@ -220,13 +220,14 @@ class JsonldSpider(PostingsSpider):
             self.record_error("invalid_sitemap", response.url,
                               f"root element is {sitemap.type!r}, not urlset or sitemapindex")
             return
+        self.xml_parses_completely(response, body)  # read as far as it goes, but partial
         callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse_page
         pages = 0
         for entry in sitemap:
             location = (entry.get("loc") or "").strip()
             if location:
                 pages += 1
-                yield self.request(response.urljoin(location), callback)
+                yield self.request(response.urljoin(location), callback, meta={"scope": "link"})
         logger.info("%s: %s lists %d %s", self.source_key, response.url, pages,
                     "sitemaps" if sitemap.type == "sitemapindex" else "pages")
 

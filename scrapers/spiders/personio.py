@@ -63,10 +63,11 @@ class PersonioSpider(PostingsSpider):
 
     @classmethod
     def validate_options(cls, options: dict[str, Any]) -> str:
-        """Check that ``company`` is a subdomain (it becomes part of a host name)."""
+        """Check that ``subdomain`` is a subdomain (it becomes part of a host name)."""
         key = super().validate_options(options)
         if not _SUBDOMAIN.match(str(options["subdomain"])):
-            raise ValueError(f"company must be a Personio subdomain, got {options['company']!r}")
+            raise ValueError(f"subdomain must be a Personio subdomain, "
+                             f"got {options['subdomain']!r}")
         return key
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -80,6 +81,7 @@ class PersonioSpider(PostingsSpider):
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[JobPostingItem]:
         """Yield one item per ``<position>`` of the feed, duplicates included."""
+        self.xml_parses_completely(response)  # a broken feed is read as far as it goes: partial
         feed = Selector(text=response.text, type="xml")
         if not feed.xpath("/workzag-jobs"):
             self.record_error("unexpected_shape", response.url,

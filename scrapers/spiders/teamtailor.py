@@ -74,10 +74,11 @@ class TeamtailorSpider(PostingsSpider):
 
     @classmethod
     def validate_options(cls, options: dict[str, Any]) -> str:
-        """Check ``company`` (it becomes part of a host name) and ``max_pages``."""
+        """Check ``subdomain`` (it becomes part of a host name) and ``max_pages``."""
         key = super().validate_options(options)
         if not _SUBDOMAIN.match(str(options["subdomain"])):
-            raise ValueError(f"company must be a Teamtailor subdomain, got {options['company']!r}")
+            raise ValueError(f"subdomain must be a Teamtailor subdomain, "
+                             f"got {options['subdomain']!r}")
         _max_pages(options)
         return key
 

@@ -87,3 +87,26 @@ def test_a_redirect_back_to_a_url_already_fetched_fails_its_request(make_spider,
     assert spider.error_messages == [
         f"greenhouse:acme: request {first} failed: redirect_loop "
         f"(redirected back to {first}?loop=1 after 3 redirects)"]
+
+
+@pytest.mark.parametrize("record_id", [float("nan"), float("inf"), float("-inf"), "nan", "NaN",
+                                       "inf", "-Infinity", " infinity "])
+def test_an_id_that_is_not_finite_rejects_its_record_counted_and_named(make_spider, stats_of,
+                                                                       record_id):
+    from tests.reliability.conftest import outcome
+
+    spider = make_spider(GreenhouseSpider, board="acme")
+    records = [{"id": record_id, "title": "Engineer"}, {"id": 8, "title": "Engineer"}]
+
+    items = list(spider.each_record(
+        records, lambda job: spider.item(source_posting_id=job["id"], url=None,
+                                         title=job["title"], payload="{}"),
+        lambda job: job["id"]))
+
+    ok = [item.source_posting_id for item in items] == ["8"] and stats_of(spider).get(
+        "postings/record_error/not_finite_id") == 1
+    outcome("record", f"id {record_id!r}", "greenhouse:acme", "rejected, counted",
+            "rejected" if ok else "stored", ok)
+    assert [item.source_posting_id for item in items] == ["8"]
+    assert stats_of(spider)["postings/record_error/not_finite_id"] == 1
+    assert "not a finite number" in spider.error_messages[0]

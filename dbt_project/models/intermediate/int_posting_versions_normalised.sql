@@ -14,12 +14,29 @@
 
 with
 
-posting_versions as (
+unioned as (
 
     select * from {{ ref('int_posting_versions_unioned') }}
     {%- if watermark is not none %}
     where loaded_at >= {{ watermark }}
     {%- endif %}
+
+),
+
+-- Impossible values become null with their issue named (the `impossible_values` docs block).
+posting_versions as (
+
+    select
+        * replace (
+            {{ plausible_timestamp('posted_at', 'loaded_at') }} as posted_at,
+            {{ finite_number('salary_min') }} as salary_min,
+            {{ finite_number('salary_max') }} as salary_max
+        ),
+        {{ timestamp_issue('posted_at', 'loaded_at') }} as posted_at_issue,
+        coalesce(not isfinite(salary_min) or not isfinite(salary_max), false)
+            as has_non_finite_salary
+
+    from unioned
 
 ),
 
@@ -193,6 +210,7 @@ normalised as (
             else published_max
         end as normalised_salary_max,
         case
+            when has_non_finite_salary then 'not_finite_amount'
             when range_issue is not null then range_issue
             when salary_source = 'text' and text_currency_marker = '$' and chosen_currency is null
                 then 'ambiguous_dollar'
@@ -262,6 +280,7 @@ final as (
                 then md5(array_to_string(description_words[1:20], ' '))
         end as description_fingerprint,
         posted_at,
+        posted_at_issue,
         loaded_at
 
     from normalised,

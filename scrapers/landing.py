@@ -1,0 +1,243 @@
+"""The landing contract: where a source's runs land, and what a run's manifest says.
+
+The landing writer (``scrapers.pipelines.land``), the runner (``scrapers.runner``, which looks for
+the manifest of every crawl it started and writes one for a crawl that could not start) and the
+loader (``warehouse.load``) all go through this module, so that they can never disagree about a
+folder name or a manifest field again: before it, the writer and the runner slugged names in two
+different ways, and a board called ``zürich`` landed in one folder while the runner looked in
+another and recorded the crawl as ``failed``.
+
+Layout: ``<landing_dir>/<kind>/<source folder>/<crawl_run_id>.jsonl`` (``.jsonl.part`` while the
+crawl runs) and ``<crawl_run_id>.run.json``, the manifest, written last.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import re
+import unicodedata
+import uuid
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_SUFFIX = ".run.json"
+LANDING_SUFFIX = ".jsonl"
+PART_SUFFIX = ".jsonl.part"
+
+#: A source folder name is at most this many bytes of UTF-8 (file systems allow 255 per name,
+#: and the run id, which repeats the folder name, needs room for its stamp and suffixes).
+MAX_FOLDER_BYTES = 96
+#: Hex digits of the key's sha256 appended when a name had to be changed to be a folder name.
+HASH_DIGITS = 10
+#: Characters kept as they are: letters and digits of any script, and ``-``, ``_``, ``.``.
+_UNSAFE = re.compile(r"[^\w.-]", re.UNICODE)
+
+
+def source_folder_name(source_key: str) -> str:
+    """The folder of one source's runs: readable, stable, unique per key, always a valid name.
+
+    ``greenhouse:anthropic`` is ``greenhouse_anthropic`` (the first ``:`` becomes ``_``; folder
+    names of keys made of letters, digits, ``-_.`` are as they always were). Letters of any
+    script are kept (``greenhouse_zürich``). A key that needed any other change (``/``, ``,``,
+    spaces, control characters, a name that is only dots) or that is longer than
+    ``MAX_FOLDER_BYTES`` is made safe, shortened, and given ``-<sha256 of the key>`` so that two
+    keys never share a folder.
+    """
+    text = unicodedata.normalize("NFC", source_key)
+    kind, separator, identity = text.partition(":")
+    readable = f"{kind}_{identity}" if separator else text
+    safe = _UNSAFE.sub("_", readable)
+    # ``_`` for a control or format character too (\w has none, but be explicit about why).
+    changed = safe != readable or text != source_key or not safe.strip("._")
+    if not changed and len(safe.encode("utf-8")) <= MAX_FOLDER_BYTES:
+        return safe
+    digest = hashlib.sha256(source_key.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_DIGITS]
+    budget = MAX_FOLDER_BYTES - HASH_DIGITS - 1
+    shortened = safe.encode("utf-8")[:budget].decode("utf-8", errors="ignore")
+    shortened = re.sub(r"_{2,}", "_", shortened).strip("_") or "source"
+    return f"{shortened}-{digest}"
+
+
+def source_directory(landing_dir: Path, source_kind: str, source_key: str) -> Path:
+    """The directory that holds every run of one source."""
+    return Path(landing_dir) / source_kind / source_folder_name(source_key)
+
+
+def new_crawl_run_id(source_key: str) -> str:
+    """A sortable, unique id for one spider run of one source (its folder name inside)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{stamp}-{source_folder_name(source_key)}-{uuid.uuid4().hex[:8]}"
+
+
+def manifest_path(landing_dir: Path, source_kind: str, source_key: str, crawl_run_id: str) -> Path:
+    """Where the manifest of one run is (or will be) written."""
+    directory = source_directory(landing_dir, source_kind, source_key)
+    return directory / f"{crawl_run_id}{MANIFEST_SUFFIX}"
+
+
+def utc_now() -> str:
+    """The current time in UTC as ISO 8601 text."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class ManifestError(ValueError):
+    """A run manifest that cannot be read or lacks a required field; the message names it."""
+
+
+#: Fields every manifest must have (non-empty) to be loaded.
+REQUIRED_FIELDS = ("crawl_run_id", "source_key", "source_kind", "status", "started_at")
+
+
+@dataclass(kw_only=True)
+class RunManifest:
+    """What one spider run reports: written by the landing writer (or the runner), read by the
+    loader. The JSON form is the one manifests have always had; fields added later have defaults,
+    so older manifests still load, and unknown fields are ignored."""
+
+    crawl_run_id: str
+    source_key: str
+    source_kind: str
+    status: str
+    started_at: str
+    finished_at: str | None = None
+    finish_reason: str | None = None
+    requests: int = 0
+    responses: int = 0
+    postings: int = 0
+    errors: int = 0
+    error_summary: str | None = None
+    #: The landing file's name, beside the manifest; None when the run landed nothing.
+    landing_file: str | None = None
+    counters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The manifest as the JSON document it is stored as."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, document: Any, origin: str = "manifest") -> RunManifest:
+        """A manifest from its JSON document; ``origin`` names it in errors."""
+        if not isinstance(document, dict):
+            raise ManifestError(f"{origin}: run manifest is not a JSON object")
+        for name in REQUIRED_FIELDS:
+            if not document.get(name):
+                raise ManifestError(f"{origin}: run manifest has no {name!r}")
+        known = {spec.name for spec in fields(cls)}
+        values = {name: value for name, value in document.items() if name in known}
+        try:
+            for name in ("requests", "responses", "postings", "errors"):
+                values[name] = int(values.get(name) or 0)
+        except (TypeError, ValueError) as error:
+            raise ManifestError(f"{origin}: run manifest has a count that is not a number "
+                                f"({error})") from error
+        for name in ("crawl_run_id", "source_key", "source_kind", "status", "started_at"):
+            values[name] = str(values[name])
+        values["counters"] = dict(values.get("counters") or {})
+        return cls(**values)
+
+    @classmethod
+    def read(cls, path: Path) -> RunManifest:
+        """Read a manifest file; raises ``ManifestError`` naming the file."""
+        try:
+            document = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ManifestError(f"{path}: unreadable run manifest: {error}") from error
+        return cls.from_dict(document, str(path))
+
+    def write(self, path: Path) -> None:
+        """Write the manifest so that readers see all of it or none of it."""
+        write_json_atomically(path, self.to_dict())
+
+    def landing_path(self, manifest_file: Path) -> Path | None:
+        """The run's landing file, beside its manifest (None when it landed nothing)."""
+        return manifest_file.with_name(self.landing_file) if self.landing_file else None
+
+
+def write_json_atomically(path: Path, document: dict[str, Any]) -> None:
+    """Write a small JSON document so that readers see all of it or none of it.
+
+    A failed write (the disk is full) removes its temporary file rather than leave it behind.
+    """
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        with temporary.open("w", encoding="utf-8") as handle:
+            json.dump(document, handle, ensure_ascii=False, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+#: ``errno`` values that mean the file system has no room left.
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """True when ``error`` (or what caused it) says the disk or quota is full."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in _NO_SPACE:
+            return True
+        if "No space left on device" in str(seen) or "disk is full" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def describe_os_error(error: BaseException) -> str:
+    """An OS error in words a person acts on: a full disk says so, with the file it was at."""
+    where = getattr(error, "filename", None)
+    if is_disk_full(error):
+        return f"the disk is full{f' (writing {where})' if where else ''}: free space and rerun"
+    return f"{type(error).__name__}: {error}"
+
+
+#: A temporary manifest (``<run>.run.json.tmp``) older than this was left by a crawl that died.
+STALE_TEMPORARY_SECONDS = 3600
+
+
+def remove_abandoned(landing_dir: Path) -> list[Path]:
+    """Delete what crawls that died left behind; return what was removed.
+
+    A ``.jsonl.part`` file is removed when no crawler holds it: the landing writer keeps an
+    exclusive ``flock`` on it while it writes, so a running crawl's file is never touched, and
+    one whose crawler was killed (or ran out of disk) is. Temporary manifests older than an hour
+    go too. The loader never loads either, so nothing is lost that could have been loaded.
+    """
+    removed: list[Path] = []
+    landing_dir = Path(landing_dir)
+    if not landing_dir.is_dir():
+        return removed
+    for path in sorted(landing_dir.rglob(f"*{PART_SUFFIX}")):
+        try:
+            with path.open("rb") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                path.unlink()
+        except BlockingIOError:
+            continue  # a crawler is writing it
+        except FileNotFoundError:
+            continue
+        removed.append(path)
+        logger.warning("Removed %s: its crawl never finished (no manifest, no crawler writing "
+                       "it)", path)
+    now = datetime.now(UTC).timestamp()
+    for path in sorted(landing_dir.rglob(f"*{MANIFEST_SUFFIX}.tmp")):
+        try:
+            if now - path.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                path.unlink()
+                removed.append(path)
+                logger.warning("Removed %s: a manifest its crawl never finished writing", path)
+        except FileNotFoundError:
+            continue
+    return removed

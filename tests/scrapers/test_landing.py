@@ -1,0 +1,103 @@
+"""The landing contract: one folder name and one manifest for the writer, runner and loader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+import duckdb
+import pytest
+
+from scrapers.landing import (
+    MAX_FOLDER_BYTES,
+    ManifestError,
+    RunManifest,
+    source_directory,
+    source_folder_name,
+)
+from warehouse.load import load
+
+LONG_NAME = "n" * 300
+#: Boards and names that the writer and the runner once put in two different folders.
+ODD_SOURCES = {"greenhouse:zürich": "zürich", "greenhouse:ml, ai": "ml, ai",
+               "greenhouse:a/b": "a/b", f"greenhouse:{LONG_NAME}": "anthropic"}
+
+
+def test_plain_keys_keep_their_folder_names_and_odd_ones_get_a_hash():
+    assert source_folder_name("greenhouse:anthropic") == "greenhouse_anthropic"
+    assert source_folder_name("jsonld:careers.example.org") == "jsonld_careers.example.org"
+    assert source_folder_name("greenhouse:zürich") == "greenhouse_zürich"
+    odd = [source_folder_name(key) for key in ("greenhouse:a/b", "greenhouse:a_b",
+                                                "greenhouse:ml, ai", "greenhouse:..",
+                                                f"greenhouse:{LONG_NAME}",
+                                                f"greenhouse:{LONG_NAME}x")]
+    assert len(set(odd)) == len(odd)  # never two keys in one folder
+    assert all("/" not in name and name not in (".", "..") for name in odd)
+    assert all(len(name.encode()) <= MAX_FOLDER_BYTES for name in odd)
+    assert source_folder_name("greenhouse:a/b") == source_folder_name("greenhouse:a/b")  # stable
+
+
+def test_a_manifest_of_an_older_release_still_loads_and_a_broken_one_is_named(tmp_path):
+    old = {"crawl_run_id": "r1", "source_key": "lever:acme", "source_kind": "lever",
+           "started_at": "2026-01-01T00:00:00+00:00", "status": "succeeded", "postings": "3",
+           "landing_file": "r1.jsonl", "some_field_of_the_future": 1}
+    path = tmp_path / "r1.run.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+
+    manifest = RunManifest.read(path)
+
+    assert (manifest.postings, manifest.errors, manifest.counters) == (3, 0, {})
+    assert manifest.landing_path(path) == tmp_path / "r1.jsonl"
+    assert RunManifest.from_dict(manifest.to_dict()) == manifest
+    path.write_text(json.dumps({**old, "status": ""}), encoding="utf-8")
+    with pytest.raises(ManifestError, match=r"r1.run.json: run manifest has no 'status'"):
+        RunManifest.read(path)
+
+
+def test_any_board_name_lands_is_found_and_is_recorded_once(run_crawl, route_to, tmp_path):
+    """Synthetic names, real recorded Greenhouse page."""
+    routes = [route_to(f"/v1/boards/{quote(board, safe='')}/jobs", "greenhouse/greenhouse_1.json")
+              for board in {*ODD_SOURCES.values()}]
+    entries = "".join(
+        f"  - {{kind: greenhouse, board: {json.dumps(board)}, api_base: \"{{replay}}\", delay: 0"
+        + (f", name: {key.split(':', 1)[1]}" if board == "anthropic" else "") + "}\n"
+        for key, board in ODD_SOURCES.items())
+
+    result = run_crawl("sources:\n" + entries, routes)
+
+    landing = tmp_path / "landing"
+    for key in ODD_SOURCES:
+        manifest = result.manifest(key)
+        assert (manifest["status"], manifest["postings"]) == ("succeeded", 4), key
+        folder = source_directory(landing, "greenhouse", key)
+        assert (folder / f"{manifest['crawl_run_id']}.run.json").is_file(), key
+        assert (folder / manifest["landing_file"]).is_file(), key
+    assert len(list(landing.rglob("*.run.json"))) == len(ODD_SOURCES)  # no failed twin
+    database = tmp_path / "warehouse.duckdb"
+    load(database, landing)
+    load(database, landing)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute("select source_key, status from raw.crawl_runs").fetchall()
+    assert sorted(rows) == sorted((key, "succeeded") for key in ODD_SOURCES)
+
+
+def test_the_runner_reports_a_crawl_that_could_not_report_under_its_own_run_id(tmp_path: Path):
+    from scrapers.runner import failed_manifest
+    from scrapers.sources import parse_entry
+
+    entry = parse_entry({"kind": "greenhouse", "board": "zürich"}, 1)
+
+    path = failed_manifest(entry, tmp_path, "crawl failed: boom", "20260101T000000-x-1")
+
+    manifest = RunManifest.read(path)
+    assert path.parent == source_directory(tmp_path, "greenhouse", "greenhouse:zürich")
+    assert (manifest.crawl_run_id, manifest.status) == ("20260101T000000-x-1", "failed")
+
+
+@pytest.mark.parametrize("kind", ["teamtailor", "personio"])
+def test_a_subdomain_that_is_not_one_is_named_as_the_subdomain_option(kind):
+    from scrapers.sources import SourceConfigError, parse_entry
+
+    with pytest.raises(SourceConfigError, match=r"subdomain must be a .* subdomain, got 'a/b'"):
+        parse_entry({"kind": kind, "subdomain": "a/b"}, 1)
