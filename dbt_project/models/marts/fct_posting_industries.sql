@@ -3,7 +3,7 @@
 -- per employer from all its postings and every posting inherits it, so a posting that says
 -- nothing about its employer still gets the industry its employer's other postings show. The
 -- order: a stated label anywhere for the employer, the known-company seed, text evidence summed
--- over its postings, a cue in its name, else `unmapped` (a label that maps to nothing) or
+-- over its postings, a cue in its name, weak signals alone, else `unmapped` (a label that maps to nothing) or
 -- `unknown`. `confidence` says how much the decision can be trusted (see the column's docs).
 --
 -- A table, rebuilt in full: an employer's decision depends on all its postings, so a new posting
@@ -235,6 +235,27 @@ text_evidence_industries as (
 
 ),
 
+weak_only_industries as (
+
+    -- An employer with no strong signal at all: its weak signals decide when they are two or
+    -- more mentions ("our platform", "APIs", "SaaS"), after the name cues; the least sure method.
+    select
+        employer_key,
+        industry_id,
+        'weak signals only: ' || array_to_string(list_sort(list_distinct(list(term))), ', ')
+            as evidence
+
+    from signal_matches
+    where employer_key not in (select employer_key from signal_scores)
+    group by employer_key, industry_id
+    having sum(mention_count) >= 2
+    qualify row_number() over (
+        partition by employer_key
+        order by sum(mention_count) desc, industry_id
+    ) = 1
+
+),
+
 name_cue_industries as (
 
     select distinct on (posting_companies.employer_key)
@@ -268,6 +289,7 @@ employer_decisions as (
             when known_company_industries.employer_key is not null then 'known_company'
             when text_evidence_industries.employer_key is not null then 'text_evidence'
             when name_cue_industries.employer_key is not null then 'name_cue'
+            when weak_only_industries.employer_key is not null then 'text_evidence'
             when unmapped_labels.employer_key is not null then 'unmapped'
             else 'unknown'
         end as method,
@@ -275,13 +297,15 @@ employer_decisions as (
             stated_industries.industry_id,
             known_company_industries.industry_id,
             text_evidence_industries.industry_id,
-            name_cue_industries.industry_id
+            name_cue_industries.industry_id,
+            weak_only_industries.industry_id
         ) as industry_id,
         coalesce(
             stated_industries.evidence,
             known_company_industries.evidence,
             text_evidence_industries.evidence,
             name_cue_industries.evidence,
+            weak_only_industries.evidence,
             unmapped_labels.evidence
         ) as evidence,
         case
@@ -290,6 +314,7 @@ employer_decisions as (
             when text_evidence_industries.employer_key is not null
                 then text_evidence_industries.confidence
             when name_cue_industries.employer_key is not null then 0.5
+            when weak_only_industries.employer_key is not null then 0.4
         end as confidence
 
     from employers
@@ -301,6 +326,8 @@ employer_decisions as (
         on employers.employer_key = text_evidence_industries.employer_key
     left join name_cue_industries
         on employers.employer_key = name_cue_industries.employer_key
+    left join weak_only_industries
+        on employers.employer_key = weak_only_industries.employer_key
     left join unmapped_labels
         on employers.employer_key = unmapped_labels.employer_key
 
