@@ -20,6 +20,10 @@ install: $(STAMP)  ## Create .venv and install the project with its dev tools
 demo: $(STAMP)  ## Run the whole main job on the bundled recording into data/warehouse.duckdb
 	$(POSTINGS) demo
 
+.PHONY: eval
+eval: $(STAMP)  ## Score the marts against the hand labels of eval/labels.jsonl (builds a scratch warehouse)
+	$(POSTINGS) eval
+
 .PHONY: test
 test: $(STAMP)  ## Run every test (offline)
 	$(BIN)/pytest

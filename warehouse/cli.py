@@ -272,6 +272,61 @@ def demo() -> None:
     raise typer.Exit(code)
 
 
+@app.command("eval")
+def evaluate(
+    warehouse: Annotated[Path | None, typer.Option(
+        "--warehouse", help="Score this warehouse, already built from the bundled recording, "
+        "instead of building a scratch one (faster while tuning).")] = None,
+    labels: Annotated[Path | None, typer.Option(
+        "--labels", help="Hand labels (JSON lines); default: eval/labels.jsonl.")] = None,
+    keep: Annotated[Path | None, typer.Option(
+        "--keep", help="Build the scratch warehouse in this folder and keep it.")] = None,
+) -> None:
+    """Score role family, industry, skills and themes against the hand labels (95% intervals).
+
+    Builds a warehouse from the bundled recording through the real pipeline (replayed crawl,
+    load, dbt build) in a scratch folder, then compares its marts with eval/labels.jsonl.
+    """
+    import tempfile
+
+    from warehouse.evaluation import (
+        LABELS_FILE,
+        LabelError,
+        format_reports,
+        read_labels,
+        read_predictions,
+    )
+    from warehouse.evaluation import evaluate as score
+
+    try:
+        rows = read_labels(labels or LABELS_FILE)
+    except (OSError, LabelError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    with contextlib.ExitStack() as stack:
+        if warehouse is None:
+            from warehouse.replay import RECORDING_DIR, ReplayServer, load_routes
+
+            folder = keep or Path(stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="postings-eval-")))
+            settings = get_settings().model_copy(update={
+                "data_dir": folder / "data", "db": folder / "data" / "warehouse.duckdb"})
+            code = crawl_load_transform(settings, RECORDING_DIR / "sources.yml",
+                                        replay=ReplayServer(load_routes(RECORDING_DIR)),
+                                        full_refresh=True)
+            if code != 0:
+                typer.echo("error: the evaluation warehouse did not build", err=True)
+                raise typer.Exit(code)
+            warehouse = settings.db
+        if not warehouse.exists():
+            typer.echo(f"error: no warehouse at {warehouse}", err=True)
+            raise typer.Exit(2)
+        predictions = read_predictions(warehouse, (row["posting_id"] for row in rows))
+    typer.echo(f"\nHand labels: {len(rows)} postings of the bundled recording "
+               f"({sum(row['split'] == 'test' for row in rows)} in the test split)\n")
+    typer.echo(format_reports(score(rows, predictions)))
+
+
 def describe_warehouse(settings: Settings) -> None:
     """Print what the warehouse holds: row counts of every mart."""
     import duckdb

@@ -1,7 +1,8 @@
--- One row per employer seen in the postings, by company key (the normalised name): the name as
--- most postings write it, its industry and how many postings it has. The industry is the known
--- one (company_industries) when the company is listed, else the one most of its postings were
--- given (by source field or text evidence), else unknown.
+-- One row per employer seen in the postings, by company key (the normalised name, so one employer
+-- is one row across sources and board names): the name as most postings write it, its industry
+-- and how many postings it has. The industry is decided per employer in fct_posting_industries
+-- (the `industry_method` docs block gives the order), so all its postings carry the same one;
+-- should they not (a unit test feeds such rows), the known one wins, then the most frequent.
 with
 
 postings as (
@@ -28,6 +29,8 @@ company_postings as (
         posting_industries.company_key,
         posting_industries.industry_id,
         posting_industries.method,
+        posting_industries.evidence,
+        posting_industries.confidence,
         postings.company_name,
         postings.is_active,
         postings.first_seen_at,
@@ -60,7 +63,9 @@ company_industries_decided as (
     select
         company_key,
         industry_id,
-        method as industry_method
+        method as industry_method,
+        any_value(evidence) as industry_evidence,
+        max(confidence) as industry_confidence
 
     from company_postings
     where industry_id is not null
@@ -95,6 +100,8 @@ final as (
         industries.industry_name,
         coalesce(industries.industry_bucket, 'unknown') as industry_bucket,
         coalesce(company_industries_decided.industry_method, 'unknown') as industry_method,
+        company_industries_decided.industry_evidence,
+        company_industries_decided.industry_confidence,
         company_counts.postings_count,
         company_counts.active_postings_count,
         company_counts.first_seen_at,

@@ -1,28 +1,13 @@
--- The industry of each posting's employer, with how it was decided. The first method that gives
--- an answer wins:
---   1. source_field   the source publishes an industry label (stg_raw__posting_industry_labels)
---                     that is a LinkedIn V2 label, or an alias of one (industry_label_aliases);
---   2. known_company  the company key is in company_industries;
---   3. text_evidence  industry text signals in the title or description: an industry needs at
---                     least one strong signal (weak ones often describe customers); the most
---                     strong mentions win, then the most mentions of any strength, then the
---                     industry id (so the choice is stable);
---   4. unknown        nothing said.
+-- The industry of each posting's employer, with how it was decided (the `industry_method` docs
+-- block of _marts__docs.md says the rule in full). The industry is decided once
+-- per employer from all its postings and every posting inherits it, so a posting that says
+-- nothing about its employer still gets the industry its employer's other postings show. The
+-- order: a stated label anywhere for the employer, the known-company seed, text evidence summed
+-- over its postings, a cue in its name, weak signals alone, else `unmapped` (a label that maps to nothing) or
+-- `unknown`. `confidence` says how much the decision can be trusted (see the column's docs).
 --
--- Incremental: a posting's row depends only on its latest version and the seeds; a nightly build
--- rebuilds only the postings whose latest version changed (macros/postings_to_rebuild.sql).
--- Its tests, likewise, check only those postings' rows after a recorded build (meta.tests_scope,
--- macros/get_where_subquery.sql).
--- depends_on: {{ ref('int_sightings_aggregated_to_postings') }}
-{{ config(
-    materialized='incremental',
-    unique_key='posting_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ delete_superseded_postings() }}",
-    meta={'tests_scope': 'postings_seen_since_build'},
-) }}
-
+-- A table, rebuilt in full: an employer's decision depends on all its postings, so a new posting
+-- can change the rows of old ones (an incremental build would leave them stale).
 with
 
 postings as (
@@ -31,21 +16,9 @@ postings as (
 
 ),
 
-published_labels as (
+label_parts as (
 
-    select * from {{ ref('stg_raw__posting_industry_labels') }}
-
-),
-
-linkedin_industry_map as (
-
-    select * from {{ ref('linkedin_industry_map') }}
-
-),
-
-industry_label_aliases as (
-
-    select * from {{ ref('industry_label_aliases') }}
+    select * from {{ ref('int_industry_labels_mapped') }}
 
 ),
 
@@ -55,12 +28,16 @@ company_industries as (
 
 ),
 
+company_name_cues as (
+
+    select * from {{ ref('company_name_cues') }}
+
+),
+
 term_matches as (
 
     select * from {{ ref('int_posting_terms_matched') }}
-    {%- if is_incremental() %}
-    where posting_id in ({{ postings_to_rebuild() }})
-    {%- endif %}
+    where term_set = 'industry_signal'
 
 ),
 
@@ -81,71 +58,114 @@ posting_companies as (
     select
         posting_id,
         latest_posting_version_id,
-        {{ company_key('company_name') }} as company_key
+        {{ company_key('company_name') }} as company_key,
+        -- The employer the decision is made for; a posting naming no company is its own.
+        coalesce({{ company_key('company_name') }}, 'posting:' || posting_id) as employer_key
 
     from postings
-    {%- if is_incremental() %}
-    where posting_id in ({{ postings_to_rebuild() }})
-    {%- endif %}
 
 ),
 
-labels_mapped as (
-
-    -- A label is a V2 label itself, or an alias of one; both compared case-insensitively.
-    select
-        linkedin_industry_map.industry_id,
-        lower(linkedin_industry_map.linkedin_industry_label) as label_key
-
-    from linkedin_industry_map
-
-    union all
+posting_label_parts as (
 
     select
-        linkedin_industry_map.industry_id,
-        lower(industry_label_aliases.industry_label) as label_key
-
-    from industry_label_aliases
-    inner join linkedin_industry_map
-        on industry_label_aliases.linkedin_industry_id = linkedin_industry_map.linkedin_industry_id
-
-),
-
-source_field_industries as (
-
-    select
+        posting_companies.employer_key,
         posting_companies.posting_id,
-        labels_mapped.industry_id,
-        published_labels.industry_label as evidence
+        label_parts.industry_label,
+        label_parts.label_position,
+        label_parts.industry_id
 
     from posting_companies
-    inner join published_labels
-        on posting_companies.latest_posting_version_id = published_labels.posting_version_id
-    inner join labels_mapped
-        on lower(published_labels.industry_label) = labels_mapped.label_key
+    inner join label_parts
+        on posting_companies.latest_posting_version_id = label_parts.posting_version_id
+
+),
+
+posting_primary_industries as (
+
+    -- The first listed industry that maps, per posting.
+    select
+        employer_key,
+        posting_id,
+        industry_id,
+        industry_label
+
+    from posting_label_parts
+    where industry_id is not null
+    qualify row_number() over (partition by posting_id order by label_position) = 1
+
+),
+
+stated_counts as (
+
+    select
+        employer_key,
+        industry_id,
+        count(*) as posting_count,
+        min(industry_label) as industry_label,
+        sum(count(*)) over (partition by employer_key) as stating_posting_count
+
+    from posting_primary_industries
+    group by employer_key, industry_id
+
+),
+
+stated_industries as (
+
+    -- The most frequent primary industry; the others stay in the evidence.
+    select
+        employer_key,
+        industry_id,
+        posting_count / stating_posting_count as confidence,
+        industry_label || ' (' || posting_count || ' of ' || stating_posting_count
+        || ' postings stating an industry'
+        || coalesce('; also stated: ' || (
+            select string_agg(others.industry_id, ', ' order by others.industry_id)
+            from stated_counts as others
+            where
+                others.employer_key = stated_counts.employer_key
+                and others.industry_id != stated_counts.industry_id
+        ), '') || ')' as evidence
+
+    from stated_counts
     qualify row_number() over (
-        partition by posting_companies.posting_id
-        order by labels_mapped.industry_id
+        partition by employer_key
+        order by posting_count desc, industry_id
     ) = 1
+
+),
+
+unmapped_labels as (
+
+    -- Labels of which no listed industry maps: kept verbatim, never guessed.
+    select
+        employer_key,
+        string_agg(distinct industry_label, '; ' order by industry_label) as evidence
+
+    from posting_label_parts
+    where employer_key not in (select employer_key from posting_primary_industries)
+    group by employer_key
 
 ),
 
 known_company_industries as (
 
-    select
-        posting_companies.posting_id,
+    select distinct on (posting_companies.employer_key)
+        posting_companies.employer_key,
         company_industries.industry_id,
         company_industries.company_name || ': ' || company_industries.evidence as evidence
 
     from posting_companies
     inner join company_industries
         on posting_companies.company_key = company_industries.company_key
+    order by posting_companies.employer_key
 
 ),
 
 signal_matches as (
 
     select
+        posting_companies.employer_key,
         term_matches.posting_id,
         industry_text_signals.industry_id,
         industry_text_signals.term,
@@ -156,15 +176,17 @@ signal_matches as (
     from term_matches
     inner join industry_text_signals
         on term_matches.term_key = industry_text_signals.signal_id
-    where term_matches.term_set = 'industry_signal'
+    inner join posting_companies
+        on term_matches.posting_id = posting_companies.posting_id
     group by all
 
 ),
 
 signal_scores as (
 
+    -- Summed over all the employer's postings.
     select
-        posting_id,
+        employer_key,
         industry_id,
         coalesce(sum(mention_count) filter (where signal_strength = 'strong'), 0)
             as strong_mention_count,
@@ -172,74 +194,163 @@ signal_scores as (
         list_sort(list_distinct(list(term))) as evidence_terms
 
     from signal_matches
-    group by posting_id, industry_id
+    group by employer_key, industry_id
     having count(*) filter (where signal_strength = 'strong') > 0
+
+),
+
+signal_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by employer_key
+            order by strong_mention_count desc, mention_count desc, industry_id
+        ) as signal_rank
+
+    from signal_scores
 
 ),
 
 text_evidence_industries as (
 
     select
-        posting_id,
-        industry_id,
-        array_to_string(evidence_terms, ', ') as evidence
+        winner.employer_key,
+        winner.industry_id,
+        case when winner.strong_mention_count >= 2 then 0.7 else 0.6 end as confidence,
+        array_to_string(winner.evidence_terms, ', ')
+        -- A staffing agency writing for a client: the client's industry, when the text names one.
+        || case
+            when winner.industry_id = 'staffing_recruiting' and runner_up.industry_id is not null
+                then '; client industry: ' || runner_up.industry_id
+            else ''
+        end as evidence
 
-    from signal_scores
+    from signal_ranked as winner
+    left join signal_ranked as runner_up
+        on
+            winner.employer_key = runner_up.employer_key
+            and runner_up.signal_rank = 2
+    where winner.signal_rank = 1
+
+),
+
+weak_only_industries as (
+
+    -- An employer with no strong signal at all: its weak signals decide when they are two or
+    -- more mentions ("our platform", "APIs", "SaaS"), after the name cues; the least sure method.
+    select
+        employer_key,
+        industry_id,
+        'weak signals only: ' || array_to_string(list_sort(list_distinct(list(term))), ', ')
+            as evidence
+
+    from signal_matches
+    where employer_key not in (select employer_key from signal_scores)
+    group by employer_key, industry_id
+    having sum(mention_count) >= 2
     qualify row_number() over (
-        partition by posting_id
-        order by strong_mention_count desc, mention_count desc, industry_id
+        partition by employer_key
+        order by sum(mention_count) desc, industry_id
     ) = 1
 
 ),
 
-decided as (
+name_cue_industries as (
+
+    select distinct on (posting_companies.employer_key)
+        posting_companies.employer_key,
+        company_name_cues.industry_id,
+        'name: "' || company_name_cues.cue || '" in ' || posting_companies.company_key
+            as evidence
+
+    from posting_companies
+    inner join company_name_cues
+        on (' ' || posting_companies.company_key || ' ') like ('% ' || company_name_cues.cue || ' %')
+    order by
+        posting_companies.employer_key,
+        length(company_name_cues.cue) desc,
+        company_name_cues.cue_id
+
+),
+
+employers as (
+
+    select distinct employer_key from posting_companies
+
+),
+
+employer_decisions as (
 
     select
-        posting_companies.posting_id,
-        posting_companies.latest_posting_version_id as posting_version_id,
-        posting_companies.company_key,
+        employers.employer_key,
         case
-            when source_field_industries.posting_id is not null then 'source_field'
-            when known_company_industries.posting_id is not null then 'known_company'
-            when text_evidence_industries.posting_id is not null then 'text_evidence'
+            when stated_industries.employer_key is not null then 'source_field'
+            when known_company_industries.employer_key is not null then 'known_company'
+            when text_evidence_industries.employer_key is not null then 'text_evidence'
+            when name_cue_industries.employer_key is not null then 'name_cue'
+            when weak_only_industries.employer_key is not null then 'text_evidence'
+            when unmapped_labels.employer_key is not null then 'unmapped'
             else 'unknown'
         end as method,
         coalesce(
-            source_field_industries.industry_id,
+            stated_industries.industry_id,
             known_company_industries.industry_id,
-            text_evidence_industries.industry_id
+            text_evidence_industries.industry_id,
+            name_cue_industries.industry_id,
+            weak_only_industries.industry_id
         ) as industry_id,
         coalesce(
-            source_field_industries.evidence,
+            stated_industries.evidence,
             known_company_industries.evidence,
-            text_evidence_industries.evidence
-        ) as evidence
+            text_evidence_industries.evidence,
+            name_cue_industries.evidence,
+            weak_only_industries.evidence,
+            unmapped_labels.evidence
+        ) as evidence,
+        case
+            when stated_industries.employer_key is not null then stated_industries.confidence
+            when known_company_industries.employer_key is not null then 0.95
+            when text_evidence_industries.employer_key is not null
+                then text_evidence_industries.confidence
+            when name_cue_industries.employer_key is not null then 0.5
+            when weak_only_industries.employer_key is not null then 0.4
+        end as confidence
 
-    from posting_companies
-    left join source_field_industries
-        on posting_companies.posting_id = source_field_industries.posting_id
+    from employers
+    left join stated_industries
+        on employers.employer_key = stated_industries.employer_key
     left join known_company_industries
-        on posting_companies.posting_id = known_company_industries.posting_id
+        on employers.employer_key = known_company_industries.employer_key
     left join text_evidence_industries
-        on posting_companies.posting_id = text_evidence_industries.posting_id
+        on employers.employer_key = text_evidence_industries.employer_key
+    left join name_cue_industries
+        on employers.employer_key = name_cue_industries.employer_key
+    left join weak_only_industries
+        on employers.employer_key = weak_only_industries.employer_key
+    left join unmapped_labels
+        on employers.employer_key = unmapped_labels.employer_key
 
 ),
 
 final as (
 
     select
-        decided.posting_id,
-        decided.posting_version_id,
-        decided.company_key,
-        decided.industry_id,
+        posting_companies.posting_id,
+        posting_companies.latest_posting_version_id as posting_version_id,
+        posting_companies.company_key,
+        employer_decisions.industry_id,
         industries.industry_name,
         coalesce(industries.industry_bucket, 'unknown') as industry_bucket,
-        decided.method,
-        decided.evidence
+        employer_decisions.method,
+        employer_decisions.evidence,
+        cast(employer_decisions.confidence as double) as confidence
 
-    from decided
+    from posting_companies
+    inner join employer_decisions
+        on posting_companies.employer_key = employer_decisions.employer_key
     left join industries
-        on decided.industry_id = industries.industry_id
+        on employer_decisions.industry_id = industries.industry_id
 
 )
 

@@ -8,6 +8,36 @@ crawl_runs as (
 
 ),
 
+industry_label_parts as (
+
+    select * from {{ ref('int_industry_labels_mapped') }}
+
+),
+
+postings as (
+
+    select * from {{ ref('dim_postings') }}
+
+),
+
+-- Published industry labels (or listed parts of them) that map to nothing, per source and the
+-- night the posting was last seen: a source that starts writing industries another way shows
+-- here before the industry shares drift.
+unmapped_industry_labels as (
+
+    select
+        postings.source_key,
+        cast(postings.last_seen_at as date) as crawl_date,
+        count(distinct industry_label_parts.posting_version_id) as unmapped_industry_labels
+
+    from industry_label_parts
+    inner join postings
+        on industry_label_parts.posting_version_id = postings.latest_posting_version_id
+    where not industry_label_parts.is_mapped
+    group by all
+
+),
+
 -- Several runs of one source in one night count as one night: their postings and counts are
 -- those of the night's last run; errors add up.
 nights as (
@@ -80,6 +110,11 @@ final as (
 )
 
 select
-    *,
-    anomaly_reason is not null as is_anomalous
+    final.*,
+    final.anomaly_reason is not null as is_anomalous,
+    coalesce(unmapped_industry_labels.unmapped_industry_labels, 0) as unmapped_industry_labels
 from final
+left join unmapped_industry_labels
+    on
+        final.source_key = unmapped_industry_labels.source_key
+        and final.crawl_date = unmapped_industry_labels.crawl_date
