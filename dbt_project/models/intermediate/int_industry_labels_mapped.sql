@@ -132,7 +132,7 @@ pieces_cut_at_and as (
         pieces_cleaned.posting_id,
         pieces_cleaned.source_kind,
         pieces_cleaned.industry_label,
-        pieces_cleaned.piece_position * 2 + halves.half - 1 as label_position,
+        pieces_cleaned.piece_position * 2 + halves.half as label_position,
         case halves.half
             when 0 then regexp_extract(pieces_cleaned.piece, '^(.*)\s+and\s+(.*)$', 1)
             else regexp_extract(pieces_cleaned.piece, '^(.*)\s+and\s+(.*)$', 2)

@@ -237,8 +237,10 @@ text_evidence_industries as (
 
 weak_only_industries as (
 
-    -- An employer with no strong signal at all: its weak signals decide when they are two or
-    -- more mentions ("our platform", "APIs", "SaaS"), after the name cues; the least sure method.
+    -- An employer with no strong signal at all: its `fallback` signals (what a software employer
+    -- builds: "our platform", "APIs", "AI-native") decide when they are two or more mentions,
+    -- after the name cues; the least sure method. Plain weak signals ("banks and fintechs")
+    -- still decide nothing alone: they describe customers as often as the employer.
     select
         employer_key,
         industry_id,
@@ -246,7 +248,9 @@ weak_only_industries as (
             as evidence
 
     from signal_matches
-    where employer_key not in (select employer_key from signal_scores)
+    where
+        signal_strength = 'fallback'
+        and employer_key not in (select employer_key from signal_scores)
     group by employer_key, industry_id
     having sum(mention_count) >= 2
     qualify row_number() over (
