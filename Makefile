@@ -24,8 +24,16 @@ demo: $(STAMP)  ## Run the whole main job on the bundled recording into data/war
 eval: $(STAMP)  ## Score the marts against the hand labels of eval/labels.jsonl (builds a scratch warehouse)
 	$(POSTINGS) eval
 
+# Debian's chromium, for the browser test of the HTML report (Playwright drives it; it downloads
+# no browser). Installed once with apt-get (as root, or through sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+.PHONY: browser
+browser:  ## Install Debian's chromium for the report's browser test (once)
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium)
+
 .PHONY: test
-test: $(STAMP)  ## Run every test (offline)
+test: $(STAMP) browser  ## Run every test (offline but for installing chromium once)
 	$(BIN)/pytest
 
 .PHONY: nightly
@@ -37,8 +45,17 @@ docs: $(STAMP)  ## Generate and serve the dbt docs on 127.0.0.1
 	$(POSTINGS) docs
 
 .PHONY: lint
-lint: $(STAMP)  ## Check style without changing files
+lint: $(STAMP)  ## Check style and types without changing files (ruff, mypy --strict, sqlfluff)
 	$(BIN)/ruff check scrapers warehouse tests bench
+	$(BIN)/ruff format --check scrapers warehouse tests bench
+	$(BIN)/mypy --strict scrapers warehouse
+	cd dbt_project && ../$(BIN)/sqlfluff lint models --processes 2
+
+.PHONY: format
+format: $(STAMP)  ## Rewrite Python and SQL in the house style (ruff format, sqlfluff fix)
+	$(BIN)/ruff format scrapers warehouse tests bench
+	$(BIN)/ruff check --fix scrapers warehouse tests bench
+	cd dbt_project && ../$(BIN)/sqlfluff fix models --processes 2
 
 .PHONY: clean
 clean:  ## Remove the warehouse, landing files and dbt artefacts (keeps .venv)

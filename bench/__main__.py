@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import crawl, load, match, transform
+from bench import crawl, load, match, parse, transform
 from bench.corpus import DEFAULT_FIXTURES, write_landing
 from bench.report import Row, format_table, write_json
 from bench.terms import DEFAULT_TAXONOMIES
@@ -26,7 +26,7 @@ from bench.terms import DEFAULT_TAXONOMIES
 logger = logging.getLogger("bench")
 
 BENCH_DIR = Path(__file__).resolve().parent
-STAGES = ("load", "match", "crawl", "transform")
+STAGES = ("load", "parse", "match", "crawl", "transform")
 
 
 @dataclass(frozen=True)
@@ -49,22 +49,31 @@ SIZES = {
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; exit 1 if a stage could not run at all."""
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
-    parser.add_argument("--stages", default=",".join(STAGES),
-                        help=f"comma-separated subset of {', '.join(STAGES)}")
+    parser.add_argument(
+        "--stages", default=",".join(STAGES), help=f"comma-separated subset of {', '.join(STAGES)}"
+    )
     parser.add_argument("--workdir", type=Path, help="scratch directory (default bench/data/SIZE)")
     parser.add_argument("--keep", action="store_true", help="keep the generated data")
     parser.add_argument("--seed", type=int, default=20261127)
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs of each load side (the best is kept)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each load side (the best is kept)"
+    )
     parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES)
     parser.add_argument("--taxonomies", type=Path, default=DEFAULT_TAXONOMIES)
     parser.add_argument("--results", type=Path, default=BENCH_DIR / "results" / "latest.json")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S")
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(message)s",
+        datefmt="%H:%M:%S",
+    )
     size = SIZES[args.size]
     stages = [stage.strip() for stage in args.stages.split(",") if stage.strip()]
     unknown = set(stages) - set(STAGES)
@@ -79,26 +88,47 @@ def main(argv: list[str] | None = None) -> int:
     crashed = False
     landing = workdir / "landing"
     try:
-        if "load" in stages or "match" in stages:
-            corpus_size = max(size.load_postings if "load" in stages else 0,
-                              size.match_postings if "match" in stages else 0)
+        if {"load", "parse", "match"} & set(stages):
+            corpus_size = max(
+                size.load_postings if {"load", "parse"} & set(stages) else 0,
+                size.match_postings if "match" in stages else 0,
+            )
             corpus_started = time.monotonic()
-            stats = write_landing(landing, corpus_size, seed=args.seed,
-                                  fixtures_dir=args.fixtures)
+            stats = write_landing(landing, corpus_size, seed=args.seed, fixtures_dir=args.fixtures)
             logger.info(
                 "corpus: %d SYNTHETIC postings in %d runs (%s), %d cross-source duplicates, "
-                "%d re-posts, %.0f B text and %.0f B landing line per posting; %.0f s",
-                stats.postings, stats.runs, stats.by_kind, stats.cross_source_duplicates,
-                stats.reposts, stats.text_bytes / stats.postings,
-                stats.line_bytes / stats.postings, time.monotonic() - corpus_started)
+                "%d re-posts, %.0f B payload and %.0f B landing line per posting; %.0f s",
+                stats.postings,
+                stats.runs,
+                stats.by_kind,
+                stats.cross_source_duplicates,
+                stats.reposts,
+                stats.payload_bytes / stats.postings,
+                stats.line_bytes / stats.postings,
+                time.monotonic() - corpus_started,
+            )
         plan: list[tuple[str, Callable[[], list[Row]]]] = [
-            ("load", lambda: load.measure(workdir / "load", landing, size.load_postings,
-                                          args.repeat)),
+            (
+                "load",
+                lambda: load.measure(workdir / "load", landing, size.load_postings, args.repeat),
+            ),
+            ("parse", lambda: parse.measure(landing, size.load_postings)),
             ("match", lambda: match.measure(landing, size.match_postings, args.taxonomies)),
-            ("crawl", lambda: crawl.measure(workdir / "crawl", size.boards, size.jobs_per_board,
-                                            args.seed, size.parallel, args.fixtures)),
-            ("transform", lambda: transform.run_stage(workdir / "transform", size.year,
-                                                      args.fixtures)),
+            (
+                "crawl",
+                lambda: crawl.measure(
+                    workdir / "crawl",
+                    size.boards,
+                    size.jobs_per_board,
+                    args.seed,
+                    size.parallel,
+                    args.fixtures,
+                ),
+            ),
+            (
+                "transform",
+                lambda: transform.run_stage(workdir / "transform", size.year, args.fixtures),
+            ),
         ]
         for stage, run in plan:
             if stage not in stages:
@@ -110,8 +140,17 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as error:  # one broken stage must not hide the others
                 logger.exception("stage %s failed", stage)
                 crashed = True
-                rows.append(Row(stage, f"{stage} stage", None, "-", "-", None,
-                                note=f"FAILED: {type(error).__name__}: {error}"[:500]))
+                rows.append(
+                    Row(
+                        stage,
+                        f"{stage} stage",
+                        None,
+                        "-",
+                        "-",
+                        None,
+                        note=f"FAILED: {type(error).__name__}: {error}"[:500],
+                    )
+                )
             logger.info("stage %s took %.0f s", stage, time.monotonic() - stage_started)
             if stage == "match" and landing.exists() and not args.keep:
                 shutil.rmtree(landing)  # free the disk before the crawl and transform
@@ -120,12 +159,16 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
             if workdir.parent == BENCH_DIR / "data" and not any(workdir.parent.iterdir()):
                 workdir.parent.rmdir()
-    order = {stage: position for position, stage in enumerate(("crawl", "load", "transform",
-                                                               "match"))}
+    order = {
+        stage: position
+        for position, stage in enumerate(("crawl", "load", "parse", "transform", "match"))
+    }
     rows.sort(key=lambda row: order.get(row.stage, len(order)))
     elapsed = time.monotonic() - started
-    title = (f"postings bench --size {args.size} ({elapsed / 60:.1f} min wall; "
-             f"SYNTHETIC data, seed {args.seed})")
+    title = (
+        f"postings bench --size {args.size} ({elapsed / 60:.1f} min wall; "
+        f"SYNTHETIC data, seed {args.seed})"
+    )
     sys.stdout.write(format_table(rows, title) + "\n")
     write_json(rows, args.results)
     logger.info("results written to %s", args.results)

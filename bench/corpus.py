@@ -44,15 +44,21 @@ from scrapers.normalize import html_to_text
 from scrapers.pipelines.land import MANIFEST_SUFFIX, run_status
 from warehouse.config import PROJECT_ROOT
 
-#: The real recorded responses copied into the repository (see tests/fixtures/PROVENANCE.tsv).
+#: The real recorded responses in the repository: the tests' own (tests/fixtures/PROVENANCE.tsv),
+#: and beside them the demo's recording (warehouse/recording/PROVENANCE.tsv), which holds the
+#: one copy of the responses both use.
 DEFAULT_FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
+RECORDING_DIR = PROJECT_ROOT / "warehouse" / "recording"
 
 #: Share of postings per source kind, and the log-normal (median bytes, sigma) of the length of
 #: their description text. The real fixtures' medians are 6.3 KB (Greenhouse), 4.4 KB (Lever),
 #: 3.5 KB (Ashby) and 1.0 KB (Hacker News) on a handful of boards; the ATS medians are scaled
 #: down so the mix averages ~3 KB, the figure the loader and matcher targets are stated for.
 SOURCE_MIX: dict[str, float] = {
-    "greenhouse": 0.55, "lever": 0.15, "ashby": 0.15, "hackernews": 0.15,
+    "greenhouse": 0.55,
+    "lever": 0.15,
+    "ashby": 0.15,
+    "hackernews": 0.15,
 }
 TEXT_LENGTH: dict[str, tuple[float, float]] = {
     "greenhouse": (3000.0, 0.5),
@@ -96,8 +102,17 @@ def _paragraphs(text: str | None) -> list[str]:
 def load_pools(fixtures_dir: Path = DEFAULT_FIXTURES) -> Pools:
     """Read the real fixtures into sampling pools (a few MB; the only whole lists kept)."""
 
+    folders = [fixtures_dir, RECORDING_DIR]
+
     def read(relative: str) -> Any:
-        return json.loads((fixtures_dir / relative).read_text(encoding="utf-8"))
+        path = next(
+            (folder / relative for folder in folders if (folder / relative).is_file()),
+            fixtures_dir / relative,
+        )
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def names(kind: str, pattern: str) -> list[str]:
+        return sorted({path.name for folder in folders for path in (folder / kind).glob(pattern)})
 
     postings = read("postings/dataset_open_jobs_data_new_jobs.json")
     titles = [p["title"] for p in postings if p.get("title")]
@@ -108,38 +123,67 @@ def load_pools(fixtures_dir: Path = DEFAULT_FIXTURES) -> Pools:
 
     ats: list[str] = []
     greenhouse_templates, lever_templates, ashby_templates = [], [], []
-    for path in sorted((fixtures_dir / "greenhouse").glob("greenhouse_[0-9]*.json")):
-        for job in read(f"greenhouse/{path.name}").get("jobs", []):
+    for name in names("greenhouse", "greenhouse_[0-9]*.json"):
+        for job in read(f"greenhouse/{name}").get("jobs", []):
             if job.get("content"):
                 ats += _paragraphs(html_to_text(job["content"], escaped=True))
                 greenhouse_templates.append({k: v for k, v in job.items() if k != "content"})
             departments += [d["name"] for d in job.get("departments") or [] if d.get("name")]
-    for path in sorted((fixtures_dir / "lever").glob("lever_*.json")):
-        for posting in read(f"lever/{path.name}"):
+    for name in names("lever", "lever_*.json"):
+        for posting in read(f"lever/{name}"):
             description = posting.get("description") or ""
             for block in posting.get("lists") or []:
-                description += (f"<h3>{block.get('text', '')}</h3>"
-                                f"<ul>{block.get('content', '')}</ul>")
+                description += (
+                    f"<h3>{block.get('text', '')}</h3><ul>{block.get('content', '')}</ul>"
+                )
             description += posting.get("additional") or ""
             ats += _paragraphs(html_to_text(description))
-            lever_templates.append({k: v for k, v in posting.items() if k not in {
-                "description", "descriptionPlain", "descriptionBody", "descriptionBodyPlain",
-                "opening", "openingPlain", "lists", "additional", "additionalPlain"}})
-    for path in sorted((fixtures_dir / "ashby").glob("ashby_*.json")):
-        for job in read(f"ashby/{path.name}").get("jobs", []):
+            lever_templates.append(
+                {
+                    k: v
+                    for k, v in posting.items()
+                    if k
+                    not in {
+                        "description",
+                        "descriptionPlain",
+                        "descriptionBody",
+                        "descriptionBodyPlain",
+                        "opening",
+                        "openingPlain",
+                        "lists",
+                        "additional",
+                        "additionalPlain",
+                    }
+                }
+            )
+    for name in names("ashby", "ashby_*.json"):
+        for job in read(f"ashby/{name}").get("jobs", []):
             ats += _paragraphs(html_to_text(job.get("descriptionHtml")))
-            ashby_templates.append({k: v for k, v in job.items()
-                                    if k not in {"descriptionHtml", "descriptionPlain"}})
+            ashby_templates.append(
+                {k: v for k, v in job.items() if k not in {"descriptionHtml", "descriptionPlain"}}
+            )
     hits = read("hackernews/hn_algolia_comments_full_1.json")["hits"]
     hn: list[str] = []
     hn_template: dict[str, Any] = {}
     for hit in hits:
         if hit.get("parent_id") == hit.get("story_id") and hit.get("comment_text"):
             hn += _paragraphs(html_to_text(hit["comment_text"]))[1:]  # the header line is rebuilt
-            hn_template = hn_template or {k: v for k, v in hit.items()
-                                          if k not in {"comment_text", "_highlightResult"}}
-    return Pools(titles, companies, locations, departments, employment_types or ["Full-time"],
-                 ats, hn, greenhouse_templates, lever_templates, ashby_templates, hn_template)
+            hn_template = hn_template or {
+                k: v for k, v in hit.items() if k not in {"comment_text", "_highlightResult"}
+            }
+    return Pools(
+        titles,
+        companies,
+        locations,
+        departments,
+        employment_types or ["Full-time"],
+        ats,
+        hn,
+        greenhouse_templates,
+        lever_templates,
+        ashby_templates,
+        hn_template,
+    )
 
 
 @dataclass
@@ -237,7 +281,7 @@ class CorpusStats:
     runs: int = 0
     cross_source_duplicates: int = 0
     reposts: int = 0
-    text_bytes: int = 0
+    payload_bytes: int = 0
     line_bytes: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
 
@@ -254,8 +298,12 @@ def _iso(moment: datetime) -> str:
 class CorpusGenerator:
     """Generate landing records (the loader's input) run by run; deterministic for a seed."""
 
-    def __init__(self, seed: int = 20261127, pools: Pools | None = None,
-                 fixtures_dir: Path = DEFAULT_FIXTURES) -> None:
+    def __init__(
+        self,
+        seed: int = 20261127,
+        pools: Pools | None = None,
+        fixtures_dir: Path = DEFAULT_FIXTURES,
+    ) -> None:
         self.rng = random.Random(seed)
         self.pools = pools or load_pools(fixtures_dir)
         self.descriptions = DescriptionMaker(self.rng, self.pools)
@@ -266,8 +314,10 @@ class CorpusGenerator:
         #: by ~5% of one run, never the corpus.
         self._pending: dict[str, deque[Job]] = {kind: deque() for kind in SOURCE_MIX}
         mean_ats = ATS_RUN_MEDIAN * math.exp(ATS_RUN_SIGMA**2 / 2)
-        weights = {kind: share / (HN_RUN_MEAN if kind == "hackernews" else mean_ats)
-                   for kind, share in SOURCE_MIX.items()}
+        weights = {
+            kind: share / (HN_RUN_MEAN if kind == "hackernews" else mean_ats)
+            for kind, share in SOURCE_MIX.items()
+        }
         self._kinds = list(weights)
         self._run_weights = list(weights.values())
 
@@ -304,89 +354,125 @@ class CorpusGenerator:
             posting_id = str((4_000_000 + number) * 1000 + 8)
             url = f"https://job-boards.greenhouse.io/{board}/jobs/{posting_id}"
             template = rng.choice(pools.greenhouse_templates)
-            metadata = ([{"id": 4036944008, "name": "Location Type", "value": job.workplace,
-                          "value_type": "single_select"}] if job.workplace else [])
+            metadata = (
+                [
+                    {
+                        "id": 4036944008,
+                        "name": "Location Type",
+                        "value": job.workplace,
+                        "value_type": "single_select",
+                    }
+                ]
+                if job.workplace
+                else []
+            )
             payload: dict[str, Any] = {
-                **template, "absolute_url": url, "internal_job_id": number + 4_000_000_000,
-                "location": {"name": job.location}, "metadata": metadata, "id": int(posting_id),
+                **template,
+                "absolute_url": url,
+                "internal_job_id": number + 4_000_000_000,
+                "location": {"name": job.location},
+                "metadata": metadata,
+                "id": int(posting_id),
                 "updated_at": posted.isoformat(timespec="seconds"),
-                "requisition_id": str(100_000 + number), "title": job.title,
+                "requisition_id": str(100_000 + number),
+                "title": job.title,
                 "company_name": job.company,
                 "first_published": posted.isoformat(timespec="seconds"),
                 "content": html.escape(markup),
-                "departments": ([{"id": 4002063008, "name": job.department, "child_ids": [],
-                                  "parent_id": None}] if job.department else []),
+                "departments": (
+                    [{"id": 4002063008, "name": job.department, "child_ids": [], "parent_id": None}]
+                    if job.department
+                    else []
+                ),
             }
-            fields = {"url": url, "remote": job.workplace, "employment_type": None,
-                      "posted_at": payload["first_published"], "description": payload["content"],
-                      "description_format": "html_escaped"}
         elif kind == "lever":
             posting_id = self._uuid()
             url = f"https://jobs.lever.co/{board}/{posting_id}"
             template = rng.choice(pools.lever_templates)
             workplace = (job.workplace or "unspecified").lower().replace("-", "")
             payload = {
-                **template, "id": posting_id, "text": job.title,
-                "categories": {"commitment": job.employment_type, "department": job.department,
-                               "location": job.location, "team": job.department,
-                               "allLocations": [job.location]},
-                "createdAt": int(posted.timestamp() * 1000), "workplaceType": workplace,
-                "hostedUrl": url, "applyUrl": url + "/apply",
-                "description": markup, "descriptionPlain": job.description.text,
-                "lists": [], "additional": "", "additionalPlain": "",
+                **template,
+                "id": posting_id,
+                "text": job.title,
+                "categories": {
+                    "commitment": job.employment_type,
+                    "department": job.department,
+                    "location": job.location,
+                    "team": job.department,
+                    "allLocations": [job.location],
+                },
+                "createdAt": int(posted.timestamp() * 1000),
+                "workplaceType": workplace,
+                "hostedUrl": url,
+                "applyUrl": url + "/apply",
+                "description": markup,
+                "descriptionPlain": job.description.text,
+                "lists": [],
+                "additional": "",
+                "additionalPlain": "",
             }
-            fields = {"url": url, "remote": workplace, "employment_type": job.employment_type,
-                      "posted_at": str(payload["createdAt"]), "description": markup,
-                      "description_format": "html"}
         elif kind == "ashby":
             posting_id = self._uuid()
             url = f"https://jobs.ashbyhq.com/{board}/{posting_id}"
             template = rng.choice(pools.ashby_templates)
             workplace = (job.workplace or "OnSite").replace("-", "")
             payload = {
-                **template, "id": posting_id, "title": job.title, "department": job.department,
-                "team": job.department, "employmentType": job.employment_type or "FullTime",
-                "location": job.location, "publishedAt": _iso(posted), "isListed": True,
-                "isRemote": workplace == "Remote", "workplaceType": workplace, "jobUrl": url,
-                "applyUrl": url + "/application", "descriptionHtml": markup,
+                **template,
+                "id": posting_id,
+                "title": job.title,
+                "department": job.department,
+                "team": job.department,
+                "employmentType": job.employment_type or "FullTime",
+                "location": job.location,
+                "publishedAt": _iso(posted),
+                "isListed": True,
+                "isRemote": workplace == "Remote",
+                "workplaceType": workplace,
+                "jobUrl": url,
+                "applyUrl": url + "/application",
+                "descriptionHtml": markup,
                 "descriptionPlain": job.description.text,
             }
-            fields = {"url": url, "remote": workplace, "employment_type": payload["employmentType"],
-                      "posted_at": payload["publishedAt"], "description": markup,
-                      "description_format": "html"}
         else:
             posting_id = str(40_000_000 + number)
             url = f"https://news.ycombinator.com/item?id={posting_id}"
-            header = " | ".join(part for part in (
-                job.company, job.title, job.location,
-                "REMOTE" if job.workplace == "Remote" else None, job.employment_type) if part)
+            header = " | ".join(
+                part
+                for part in (
+                    job.company,
+                    job.title,
+                    job.location,
+                    "REMOTE" if job.workplace == "Remote" else None,
+                    job.employment_type,
+                )
+                if part
+            )
             comment = html.escape(header, quote=False) + "<p>" + markup
             story = self.pools.hn_template.get("story_id", 47975571)
             payload = {
-                **self.pools.hn_template, "_tags": ["comment", f"author_u{number}",
-                                                    f"story_{story}"],
-                "author": f"u{number}", "comment_text": comment,
+                **self.pools.hn_template,
+                "_tags": ["comment", f"author_u{number}", f"story_{story}"],
+                "author": f"u{number}",
+                "comment_text": comment,
                 "created_at": posted.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "created_at_i": int(posted.timestamp()), "objectID": posting_id,
-                "parent_id": story, "story_id": story,
+                "created_at_i": int(posted.timestamp()),
+                "objectID": posting_id,
+                "parent_id": story,
+                "story_id": story,
                 "updated_at": posted.strftime("%Y-%m-%dT%H:%M:%SZ"),
             }
-            fields = {"url": url, "remote": "remote" if job.workplace == "Remote" else None,
-                      "employment_type": job.employment_type, "posted_at": payload["created_at"],
-                      "description": comment, "description_format": "html"}
-        text = job.description.text
-        if kind == "hackernews":
-            text = header + "\n" + text
         payload_text = _dump(payload)
+        # The spider's envelope (scrapers/items.py): ids, where it came from, the payload as
+        # sent, and the entry's company as context for the kinds whose payload lacks it.
+        context = {} if kind == "hackernews" else {"company": job.company}
         return {
-            "source_kind": kind, "source_key": source_key, "source_posting_id": posting_id,
-            "url": fields["url"], "title": job.title, "company_name": job.company,
-            "location": job.location, "remote": fields["remote"],
-            "department": job.department if kind != "hackernews" else None,
-            "employment_type": fields["employment_type"], "posted_at": fields["posted_at"],
-            "description": fields["description"],
-            "description_format": fields["description_format"], "description_text": text,
-            "payload": payload_text, "payload_format": "json",
+            "source_kind": kind,
+            "source_key": source_key,
+            "source_posting_id": posting_id,
+            "url": url,
+            "payload": payload_text,
+            "payload_format": "json",
+            "source_context": context,
             "content_hash": hashlib.sha256(payload_text.encode("utf-8")).hexdigest(),
         }
 
@@ -412,8 +498,12 @@ class CorpusGenerator:
             if kind == "hackernews":
                 size = max(50, int(rng.gauss(HN_RUN_MEAN, HN_RUN_SD)))
             else:
-                size = int(min(ATS_RUN_MAX, max(3, rng.lognormvariate(
-                    math.log(ATS_RUN_MEDIAN), ATS_RUN_SIGMA))))
+                size = int(
+                    min(
+                        ATS_RUN_MAX,
+                        max(3, rng.lognormvariate(math.log(ATS_RUN_MEDIAN), ATS_RUN_SIGMA)),
+                    )
+                )
             started = CORPUS_START + timedelta(hours=run_number * 0.5)
             run_number += 1
             slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", source_key)
@@ -438,8 +528,9 @@ class CorpusGenerator:
                     other = rng.choice([k for k in self._kinds if k != kind])
                     self._pending[other].append(job)
                 if not duplicate and rng.random() < REPOST_SHARE and emitted < count:
-                    later = replace(job, posted_at=job.posted_at + timedelta(
-                        days=rng.randrange(1, 20)))
+                    later = replace(
+                        job, posted_at=job.posted_at + timedelta(days=rng.randrange(1, 20))
+                    )
                     repost = self.record(kind, source_key, board, later)
                     repost["crawl_run_id"] = run_id
                     repost["fetched_at"] = _iso(fetched)
@@ -452,7 +543,7 @@ class CorpusGenerator:
         stats = self.stats
         stats.postings += 1
         stats.cross_source_duplicates += duplicate
-        stats.text_bytes += len(record["description_text"])
+        stats.payload_bytes += len(record["payload"])
         stats.by_kind[record["source_kind"]] = stats.by_kind.get(record["source_kind"], 0) + 1
 
     def iter_descriptions(self, count: int, kind: str = "greenhouse") -> Iterator[Description]:
@@ -461,8 +552,13 @@ class CorpusGenerator:
             yield self.descriptions.make(kind)
 
 
-def write_landing(landing_dir: Path, count: int, seed: int = 20261127,
-                  fixtures_dir: Path = DEFAULT_FIXTURES, chunk: int = 256) -> CorpusStats:
+def write_landing(
+    landing_dir: Path,
+    count: int,
+    seed: int = 20261127,
+    fixtures_dir: Path = DEFAULT_FIXTURES,
+    chunk: int = 256,
+) -> CorpusStats:
     """Write ``count`` SYNTHETIC postings as landing files plus manifests, one per run.
 
     The layout is the crawler's (``<landing>/<kind>/<board>/<run>.jsonl`` and ``<run>.run.json``);
@@ -483,16 +579,24 @@ def write_landing(landing_dir: Path, count: int, seed: int = 20261127,
         handle.close()
         handle = None
         manifest = {
-            "crawl_run_id": current["crawl_run_id"], "source_key": current["source_key"],
-            "source_kind": current["source_kind"], "started_at": current["started_at"],
-            "finished_at": current["finished_at"], "finish_reason": "finished",
+            "crawl_run_id": current["crawl_run_id"],
+            "source_key": current["source_key"],
+            "source_kind": current["source_kind"],
+            "started_at": current["started_at"],
+            "finished_at": current["finished_at"],
+            "finish_reason": "finished",
             "status": run_status(current["postings"], 0, "finished"),
-            "requests": 1 + current["postings"] // 100, "responses": 1 + current["postings"] // 100,
-            "postings": current["postings"], "errors": 0, "error_summary": None,
-            "landing_file": path.name, "counters": {"synthetic": True},
+            "requests": 1 + current["postings"] // 100,
+            "responses": 1 + current["postings"] // 100,
+            "postings": current["postings"],
+            "errors": 0,
+            "error_summary": None,
+            "landing_file": path.name,
+            "counters": {"synthetic": True},
         }
         path.with_name(current["crawl_run_id"] + MANIFEST_SUFFIX).write_text(
-            json.dumps(manifest, indent=2), encoding="utf-8")
+            json.dumps(manifest, indent=2), encoding="utf-8"
+        )
 
     for record in generator.iter_postings(count):
         if current is None or record["crawl_run_id"] != current["crawl_run_id"]:
@@ -502,9 +606,13 @@ def write_landing(landing_dir: Path, count: int, seed: int = 20261127,
             directory.mkdir(parents=True, exist_ok=True)
             path = directory / f"{record['crawl_run_id']}.jsonl"
             handle = path.open("w", encoding="utf-8")
-            current = {"crawl_run_id": record["crawl_run_id"], "source_key": record["source_key"],
-                       "source_kind": record["source_kind"], "started_at": record["fetched_at"],
-                       "postings": 0}
+            current = {
+                "crawl_run_id": record["crawl_run_id"],
+                "source_key": record["source_key"],
+                "source_kind": record["source_kind"],
+                "started_at": record["fetched_at"],
+                "postings": 0,
+            }
         line = json.dumps(record, ensure_ascii=False) + "\n"
         generator.stats.line_bytes += len(line)
         lines.append(line)
@@ -517,8 +625,9 @@ def write_landing(landing_dir: Path, count: int, seed: int = 20261127,
     return generator.stats
 
 
-def greenhouse_board(generator: CorpusGenerator, board: str, company: str, jobs: int,
-                     when: datetime = CORPUS_START) -> bytes:
+def greenhouse_board(
+    generator: CorpusGenerator, board: str, company: str, jobs: int, when: datetime = CORPUS_START
+) -> bytes:
     """A SYNTHETIC Greenhouse ``/v1/boards/<board>/jobs?content=true`` response body.
 
     The jobs are real fixture jobs with ids, titles, locations and content replaced.
@@ -527,6 +636,7 @@ def greenhouse_board(generator: CorpusGenerator, board: str, company: str, jobs:
     for _ in range(jobs):
         job = generator.job("greenhouse", when)
         job.company = company
-        records.append(json.loads(generator.record("greenhouse", f"greenhouse:{board}", board,
-                                                   job)["payload"]))
+        records.append(
+            json.loads(generator.record("greenhouse", f"greenhouse:{board}", board, job)["payload"])
+        )
     return json.dumps({"jobs": records, "meta": {"total": jobs}}).encode("utf-8")

@@ -36,8 +36,9 @@ from bench.server import PageServer
 logger = logging.getLogger(__name__)
 
 
-def build_recording(directory: Path, boards: int, jobs: int, seed: int,
-                    fixtures_dir: Path = DEFAULT_FIXTURES) -> dict[str, Path]:
+def build_recording(
+    directory: Path, boards: int, jobs: int, seed: int, fixtures_dir: Path = DEFAULT_FIXTURES
+) -> dict[str, Path]:
     """Write ``boards`` SYNTHETIC board pages of ``jobs`` jobs; return ``{url path: file}``."""
     from bench.corpus import greenhouse_board
 
@@ -48,8 +49,9 @@ def build_recording(directory: Path, boards: int, jobs: int, seed: int,
     for number in range(boards):
         board = f"bench{number:05d}"
         path = directory / f"{board}.json"
-        path.write_bytes(greenhouse_board(generator, board, companies[number % len(companies)],
-                                          jobs))
+        path.write_bytes(
+            greenhouse_board(generator, board, companies[number % len(companies)], jobs)
+        )
         pages[f"/v1/boards/{board}/jobs"] = path
     return pages
 
@@ -58,13 +60,27 @@ def write_sources(path: Path, pages: dict[str, Path], base_url: str, concurrency
     """A sources file with one Greenhouse entry per board, pointed at the local server."""
     import yaml
 
-    entries = [{"kind": "greenhouse", "board": url_path.split("/")[3], "api_base": base_url,
-                "delay": 0, "concurrency": concurrency} for url_path in pages]
+    entries = [
+        {
+            "kind": "greenhouse",
+            "board": url_path.split("/")[3],
+            "api_base": base_url,
+            "delay": 0,
+            "concurrency": concurrency,
+        }
+        for url_path in pages
+    ]
     path.write_text(yaml.safe_dump({"sources": entries}, sort_keys=False), encoding="utf-8")
 
 
-def measure(workdir: Path, boards: int, jobs: int, seed: int, parallel: int = 16,
-            fixtures_dir: Path = DEFAULT_FIXTURES) -> list[Row]:
+def measure(
+    workdir: Path,
+    boards: int,
+    jobs: int,
+    seed: int,
+    parallel: int = 16,
+    fixtures_dir: Path = DEFAULT_FIXTURES,
+) -> list[Row]:
     """Crawl the recording with the real runner and with the download-only spider."""
     pages = build_recording(workdir / "pages", boards, jobs, seed, fixtures_dir)
     page_bytes = sum(path.stat().st_size for path in pages.values())
@@ -73,59 +89,116 @@ def measure(workdir: Path, boards: int, jobs: int, seed: int, parallel: int = 16
     with PageServer(pages) as server:
         # baseline first, then the real crawl
         urls = workdir / "urls.txt"
-        urls.write_text("\n".join(server.base_url + p + "?content=true" for p in pages),
-                        encoding="utf-8")
+        urls.write_text(
+            "\n".join(server.base_url + p + "?content=true" for p in pages), encoding="utf-8"
+        )
         out = workdir / "baseline.json"
         server.reset()
-        child = run_child(["bench.crawl", "baseline", "--urls", str(urls), "--parallel",
-                           str(parallel), "--out", str(out)], out,
-                          env=child_env({"POSTINGS_LOG_LEVEL": "WARNING",
-                                         "SCRAPY_SETTINGS_MODULE": "scrapers.settings"}),
-                          log_path=workdir / "baseline.log")
+        child = run_child(
+            [
+                "bench.crawl",
+                "baseline",
+                "--urls",
+                str(urls),
+                "--parallel",
+                str(parallel),
+                "--out",
+                str(out),
+            ],
+            out,
+            env=child_env(
+                {"POSTINGS_LOG_LEVEL": "WARNING", "SCRAPY_SETTINGS_MODULE": "scrapers.settings"}
+            ),
+            log_path=workdir / "baseline.log",
+        )
         if child.returncode != 0 or child.report.get("pages") != boards:
-            raise RuntimeError(f"baseline crawl failed ({child.returncode}, "
-                               f"{child.report}): {child.stderr_tail}")
+            raise RuntimeError(
+                f"baseline crawl failed ({child.returncode}, {child.report}): {child.stderr_tail}"
+            )
         assert server.first_request_at is not None
-        results["baseline"] = {"seconds": child.ended_at - server.first_request_at,
-                               "rss": child.max_rss_mib, "requests": server.requests}
+        results["baseline"] = {
+            "seconds": child.ended_at - server.first_request_at,
+            "rss": child.max_rss_mib,
+            "requests": server.requests,
+        }
 
         sources = workdir / "sources.yml"
         write_sources(sources, pages, server.base_url, parallel)
         landing = workdir / "landing"
         summary = workdir / "summary.json"
         server.reset()
-        child = run_child(["scrapers.runner", "--sources", str(sources), "--landing-dir",
-                           str(landing), "--summary", str(summary), "--parallel", str(parallel)],
-                          env=child_env({"POSTINGS_LOG_LEVEL": "WARNING",
-                                         "POSTINGS_DATA_DIR": str(workdir / "data"),
-                                         "SCRAPY_SETTINGS_MODULE": "scrapers.settings"}),
-                          log_path=workdir / "runner.log")
-        manifests = [json.loads(Path(p).read_text(encoding="utf-8"))
-                     for p in json.loads(summary.read_text(encoding="utf-8"))] \
-            if summary.exists() else []
+        child = run_child(
+            [
+                "scrapers.runner",
+                "--sources",
+                str(sources),
+                "--landing-dir",
+                str(landing),
+                "--summary",
+                str(summary),
+                "--parallel",
+                str(parallel),
+            ],
+            env=child_env(
+                {
+                    "POSTINGS_LOG_LEVEL": "WARNING",
+                    "POSTINGS_DATA_DIR": str(workdir / "data"),
+                    "SCRAPY_SETTINGS_MODULE": "scrapers.settings",
+                }
+            ),
+            log_path=workdir / "runner.log",
+        )
+        manifests = (
+            [
+                json.loads(Path(p).read_text(encoding="utf-8"))
+                for p in json.loads(summary.read_text(encoding="utf-8"))
+            ]
+            if summary.exists()
+            else []
+        )
         landed = sum(int(m.get("postings") or 0) for m in manifests)
         errors = sum(int(m.get("errors") or 0) for m in manifests)
         if child.returncode != 0 or landed != boards * jobs or errors:
-            raise RuntimeError(f"crawl landed {landed} of {boards * jobs} postings with "
-                               f"{errors} errors (exit {child.returncode}): {child.stderr_tail}")
+            raise RuntimeError(
+                f"crawl landed {landed} of {boards * jobs} postings with "
+                f"{errors} errors (exit {child.returncode}): {child.stderr_tail}"
+            )
         assert server.first_request_at is not None
-        results["runner"] = {"seconds": child.ended_at - server.first_request_at,
-                             "rss": child.max_rss_mib, "requests": server.requests}
+        results["runner"] = {
+            "seconds": child.ended_at - server.first_request_at,
+            "rss": child.max_rss_mib,
+            "requests": server.requests,
+        }
     for side, figures in results.items():
-        logger.info("crawl %s: %d pages in %.1f s (%d requests), peak RSS %.0f MiB", side,
-                    boards, figures["seconds"], figures["requests"], figures["rss"])
+        logger.info(
+            "crawl %s: %d pages in %.1f s (%d requests), peak RSS %.0f MiB",
+            side,
+            boards,
+            figures["seconds"],
+            figures["requests"],
+            figures["rss"],
+        )
     real, base = results["runner"], results["baseline"]
     return [
-        Row("crawl", f"runner+spider+pipelines, {boards} boards x {jobs} jobs",
-            boards / real["seconds"], "pages/s", "download-only Scrapy spider",
+        Row(
+            "crawl",
+            f"runner+spider+pipelines, {boards} boards x {jobs} jobs",
+            boards / real["seconds"],
+            "pages/s",
+            "download-only Scrapy spider",
             boards / base["seconds"],
             note=f"--parallel {parallel}; {real['requests']} requests (robots.txt once per "
-                 f"board) vs {base['requests']}"),
-        Row("crawl", "runner+spider+pipelines, postings",
-            boards * jobs / real["seconds"], "postings/s", "download-only (jobs on its pages)",
-            boards * jobs / base["seconds"]),
-        Row("crawl", "runner peak RSS", real["rss"], "MiB", "download-only peak RSS",
-            base["rss"]),
+            f"board) vs {base['requests']}",
+        ),
+        Row(
+            "crawl",
+            "runner+spider+pipelines, postings",
+            boards * jobs / real["seconds"],
+            "postings/s",
+            "download-only (jobs on its pages)",
+            boards * jobs / base["seconds"],
+        ),
+        Row("crawl", "runner peak RSS", real["rss"], "MiB", "download-only peak RSS", base["rss"]),
     ]
 
 
@@ -136,6 +209,7 @@ def run_baseline(urls: list[str], parallel: int) -> dict[str, Any]:
     from scrapy.utils.project import get_project_settings
 
     from scrapers.runner import source_settings
+    from scrapers.scope import host_key
     from scrapers.sources import SourceEntry
 
     fetched = {"pages": 0, "bytes": 0}
@@ -145,10 +219,15 @@ def run_baseline(urls: list[str], parallel: int) -> dict[str, Any]:
 
         name = "download_only"
         custom_settings = {  # noqa: RUF012 - Scrapy reads it from the class
-            **source_settings(SourceEntry("greenhouse", "greenhouse:bench",
-                                          {"delay": 0, "concurrency": parallel})),
+            **source_settings(
+                SourceEntry("greenhouse", "greenhouse:bench", {"delay": 0, "concurrency": parallel})
+            ),
             "ITEM_PIPELINES": {},  # it yields no items; the landing pipeline would open a file
         }
+
+        def scope_hosts(self) -> set[str]:
+            """The bench server's host, as a real source's own host (``scrapers.scope``)."""
+            return {key for key in map(host_key, urls[:1]) if key}
 
         async def start(self) -> Any:
             for url in urls:

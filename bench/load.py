@@ -29,9 +29,13 @@ def run_loader(database: Path, landing_dir: Path) -> dict[str, float]:
     started = time.perf_counter()
     report = load(database, landing_dir)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "rows": sum(run.sightings for run in report.runs),
-            "new_versions": sum(run.new_versions for run in report.runs),
-            "runs": len(report.runs), "failed": len(report.failed)}
+    return {
+        "seconds": seconds,
+        "rows": sum(run.sightings for run in report.runs),
+        "new_versions": sum(run.new_versions for run in report.runs),
+        "runs": len(report.runs),
+        "failed": len(report.failed),
+    }
 
 
 def run_baseline(database: Path, landing_dir: Path) -> dict[str, float]:
@@ -65,21 +69,42 @@ def measure(workdir: Path, landing_dir: Path, postings: int, repeat: int = 1) ->
             for stale in workdir.glob(f"{role}.duckdb*"):
                 stale.unlink()
             out = workdir / f"{role}.json"
-            result = run_child(["bench.load", role, "--db", str(database),
-                                "--landing", str(landing_dir), "--out", str(out)], out,
-                               log_path=workdir / f"{role}.log")
+            result = run_child(
+                [
+                    "bench.load",
+                    role,
+                    "--db",
+                    str(database),
+                    "--landing",
+                    str(landing_dir),
+                    "--out",
+                    str(out),
+                ],
+                out,
+                log_path=workdir / f"{role}.log",
+            )
             if result.returncode != 0 or not result.report:
-                raise RuntimeError(f"load {role} failed ({result.returncode}): "
-                                   f"{result.stderr_tail}")
+                raise RuntimeError(
+                    f"load {role} failed ({result.returncode}): {result.stderr_tail}"
+                )
             report = result.report
             rate = report["rows"] / report["seconds"]
             size = database.stat().st_size / 2**20
-            logger.info("load %s #%d: %d rows in %.1f s = %.0f rows/s, peak RSS %.0f MiB, "
-                        "file %.0f MiB", role, attempt + 1, report["rows"], report["seconds"],
-                        rate, result.max_rss_mib, size)
+            logger.info(
+                "load %s #%d: %d rows in %.1f s = %.0f rows/s, peak RSS %.0f MiB, file %.0f MiB",
+                role,
+                attempt + 1,
+                report["rows"],
+                report["seconds"],
+                rate,
+                result.max_rss_mib,
+                size,
+            )
             if role == "loader" and (report.get("failed") or report["rows"] != postings):
-                raise RuntimeError(f"loader loaded {report['rows']} of {postings} postings, "
-                                   f"{report.get('failed')} runs failed")
+                raise RuntimeError(
+                    f"loader loaded {report['rows']} of {postings} postings, "
+                    f"{report.get('failed')} runs failed"
+                )
             previous = best.get(role)
             if previous is None or rate > previous[0]:
                 best[role] = (rate, result.max_rss_mib, {**report, "file_mib": size})
@@ -87,11 +112,16 @@ def measure(workdir: Path, landing_dir: Path, postings: int, repeat: int = 1) ->
                 stale.unlink()
     loader, baseline = best["loader"], best["baseline"]
     return [
-        Row("load", f"load(), {postings:,} postings in {int(loader[2]['runs'])} runs",
-            loader[0], "rows/s",
-            "duckdb read_json -> plain table", baseline[0],
+        Row(
+            "load",
+            f"load(), {postings:,} postings in {int(loader[2]['runs'])} runs",
+            loader[0],
+            "rows/s",
+            "duckdb read_json -> plain table",
+            baseline[0],
             note=f"target >= 0.8x; DB file {loader[2]['file_mib']:.0f} MiB "
-                 f"vs {baseline[2]['file_mib']:.0f} MiB"),
+            f"vs {baseline[2]['file_mib']:.0f} MiB",
+        ),
         Row("load", "load() peak RSS", loader[1], "MiB", "read_json peak RSS", baseline[1]),
     ]
 

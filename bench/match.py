@@ -1,7 +1,8 @@
 """Match stage: ``TermMatcher`` beside a plain pyahocorasick pass, same texts, same patterns.
 
-The texts are the ``description_text`` of the SYNTHETIC landing corpus, read back in chunks (the
-reading is not timed). Each chunk is matched by both sides in turn, the order alternating from
+The texts are the description text of the SYNTHETIC landing corpus as each kind's parser reads
+it from the stored payload (``scrapers.kinds.parse_envelope``), read back in chunks (reading and
+parsing are not timed). Each chunk is matched by both sides in turn, the order alternating from
 chunk to chunk, and each side is timed in CPU seconds of this (single-threaded) process, so the
 figure is postings per second per core and is not skewed by other processes on the machine.
 
@@ -24,18 +25,19 @@ import ahocorasick
 
 from bench.report import Row
 from bench.terms import DEFAULT_TAXONOMIES, dictionary
+from scrapers.kinds import parse_envelope
 from warehouse.matching import Pattern, TermMatcher
 
 logger = logging.getLogger(__name__)
 
 
 def iter_texts(landing_dir: Path, limit: int) -> Iterator[str]:
-    """The ``description_text`` of the first ``limit`` landing records, streamed."""
+    """The parsed description text of the first ``limit`` landing records, streamed."""
     count = 0
     for path in sorted(landing_dir.rglob("*.jsonl")):
         with path.open(encoding="utf-8") as handle:
             for line in handle:
-                yield json.loads(line)["description_text"] or ""
+                yield parse_envelope(json.loads(line)).description_text or ""
                 count += 1
                 if count >= limit:
                     return
@@ -60,14 +62,19 @@ def baseline_count(automaton: ahocorasick.Automaton, text: str) -> dict[str, int
     return found
 
 
-def measure(landing_dir: Path, postings: int, taxonomies: Path = DEFAULT_TAXONOMIES,
-            chunk: int = 2000) -> list[Row]:
+def measure(
+    landing_dir: Path, postings: int, taxonomies: Path = DEFAULT_TAXONOMIES, chunk: int = 2000
+) -> list[Row]:
     """Match ``postings`` texts with both sides, chunk by chunk; report postings/s per core."""
     patterns, origin = dictionary(taxonomies)
     matcher = TermMatcher(patterns)
     automaton = baseline_automaton(patterns)
-    logger.info("match: %d patterns (%d case-sensitive) from %s", len(patterns),
-                sum(p.case_sensitive for p in patterns), origin)
+    logger.info(
+        "match: %d patterns (%d case-sensitive) from %s",
+        len(patterns),
+        sum(p.case_sensitive for p in patterns),
+        origin,
+    )
     seconds = {"matcher": 0.0, "baseline": 0.0}
     hits = {"matcher": 0, "baseline": 0}
     texts_done = 0
@@ -88,12 +95,24 @@ def measure(landing_dir: Path, postings: int, taxonomies: Path = DEFAULT_TAXONOM
             seconds[side] += time.process_time() - started
         texts_done += len(batch)
     rates = {side: texts_done / spent for side, spent in seconds.items()}
-    logger.info("match: %d texts; TermMatcher %.0f/s (%d distinct hits), baseline %.0f/s (%d)",
-                texts_done, rates["matcher"], hits["matcher"], rates["baseline"],
-                hits["baseline"])
-    return [Row("match", f"TermMatcher, {len(patterns):,} patterns, {texts_done:,} texts",
-                rates["matcher"], "postings/s/core", "plain pyahocorasick on text.lower()",
-                rates["baseline"],
-                note=f"patterns: {origin}; CPU time of one process; distinct (pattern, text) "
-                     f"hits {hits['matcher']:,} vs baseline's {hits['baseline']:,} "
-                     "(baseline has no token boundaries)")]
+    logger.info(
+        "match: %d texts; TermMatcher %.0f/s (%d distinct hits), baseline %.0f/s (%d)",
+        texts_done,
+        rates["matcher"],
+        hits["matcher"],
+        rates["baseline"],
+        hits["baseline"],
+    )
+    return [
+        Row(
+            "match",
+            f"TermMatcher, {len(patterns):,} patterns, {texts_done:,} texts",
+            rates["matcher"],
+            "postings/s/core",
+            "plain pyahocorasick on text.lower()",
+            rates["baseline"],
+            note=f"patterns: {origin}; CPU time of one process; distinct (pattern, text) "
+            f"hits {hits['matcher']:,} vs baseline's {hits['baseline']:,} "
+            "(baseline has no token boundaries)",
+        )
+    ]

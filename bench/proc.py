@@ -54,9 +54,13 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return environment
 
 
-def run_child(module_args: list[str], report_path: Path | None = None,
-              env: dict[str, str] | None = None, timeout: float = 3600.0,
-              log_path: Path | None = None) -> ChildResult:
+def run_child(
+    module_args: list[str],
+    report_path: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 3600.0,
+    log_path: Path | None = None,
+) -> ChildResult:
     """Run ``python -m <module_args>``; return its peak RSS and the JSON it wrote, if any."""
     log_path = log_path or Path(os.devnull)
     rss_file = Path(tempfile.mkstemp(prefix="bench-rss-")[1])
@@ -64,8 +68,9 @@ def run_child(module_args: list[str], report_path: Path | None = None,
     logger.debug("running %s", " ".join(command))
     with log_path.open("ab") as log:
         started = time.monotonic()
-        process = subprocess.Popen(command, cwd=str(PROJECT_ROOT), env=env or child_env(),
-                                   stdout=log, stderr=log)
+        process = subprocess.Popen(
+            command, cwd=str(PROJECT_ROOT), env=env or child_env(), stdout=log, stderr=log
+        )
         timer = threading.Timer(timeout, process.kill)
         timer.start()
         try:

@@ -52,7 +52,8 @@ class Row:
             "value": None if self.value is None else round(self.value, 3),
             "unit": self.unit,
             "baseline_name": self.baseline_name,
-            "baseline_value": None if self.baseline_value is None
+            "baseline_value": None
+            if self.baseline_value is None
             else round(self.baseline_value, 3),
             "ratio": None if ratio is None else round(ratio, 3),
         }
@@ -70,24 +71,36 @@ def format_table(rows: list[Row], title: str) -> str:
     """The results as one plain-text table, with how to read the ratio in its header."""
     header = ("stage", "measured", "value", "unit", "baseline", "baseline value", "ratio", "as")
     lines = [
-        [row.stage, row.name, _number(row.value), row.unit, row.baseline_name,
-         _number(row.baseline_value),
-         "FAILED" if row.value is None else _number(row.ratio) + "x",
-         "v/b" if row.higher_is_better else "b/v"]
+        [
+            row.stage,
+            row.name,
+            _number(row.value),
+            row.unit,
+            row.baseline_name,
+            _number(row.baseline_value),
+            "FAILED" if row.value is None else _number(row.ratio) + "x",
+            "v/b" if row.higher_is_better else "b/v",
+        ]
         for row in rows
     ]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
     numeric = {2, 5, 6}
 
     def render(cells: list[str] | tuple[str, ...]) -> str:
-        return "  ".join(str(cell).rjust(width) if index in numeric else str(cell).ljust(width)
-                         for index, (cell, width) in enumerate(zip(cells, widths, strict=True)))
+        return "  ".join(
+            str(cell).rjust(width) if index in numeric else str(cell).ljust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        )
 
     rule = "-" * len(render(header))
-    out = [title,
-           "ratio > 1 = better than the baseline. as v/b: ratio = value / baseline (throughput, "
-           "higher is better); as b/v: ratio = baseline / value (time or memory, lower is better).",
-           rule, render(header), rule]
+    out = [
+        title,
+        "ratio > 1 = better than the baseline. as v/b: ratio = value / baseline (throughput, "
+        "higher is better); as b/v: ratio = baseline / value (time or memory, lower is better).",
+        rule,
+        render(header),
+        rule,
+    ]
     out += [render(line) for line in lines]
     out.append(rule)
     notes = [f"  {row.stage}/{row.name}: {row.note}" for row in rows if row.note]
@@ -100,6 +113,7 @@ def write_json(rows: list[Row], path: Path) -> None:
     """Write the rows as a JSON list, atomically (a ``.tmp`` file renamed over the old one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps([row.as_json() for row in rows], indent=2) + "\n",
-                         encoding="utf-8")
+    temporary.write_text(
+        json.dumps([row.as_json() for row in rows], indent=2) + "\n", encoding="utf-8"
+    )
     temporary.replace(path)

@@ -18,8 +18,10 @@ from warehouse.matching import Pattern
 
 #: The shared taxonomies beside the checkout, when present; the seeds alone otherwise.
 DEFAULT_TAXONOMIES = PROJECT_ROOT.parent / "shared" / "taxonomies"
-SEEDS = (PROJECT_ROOT / "dbt_project" / "seeds" / "skill_aliases.csv",
-         PROJECT_ROOT / "dbt_project" / "seeds" / "theme_terms.csv")
+SEEDS = (
+    PROJECT_ROOT / "dbt_project" / "seeds" / "skill_aliases.csv",
+    PROJECT_ROOT / "dbt_project" / "seeds" / "theme_terms.csv",
+)
 _TEXT_COLUMNS = ("alias", "term", "pattern", "keyword", "surface_form", "name")
 _KEY_COLUMNS = ("skill_id", "theme_id", "skill", "theme", "key")
 
@@ -41,7 +43,8 @@ def from_seeds(paths: tuple[Path, ...] = SEEDS) -> list[Pattern]:
                     continue
                 key = next((row[c] for c in _KEY_COLUMNS if row.get(c)), text)
                 sensitive = _truthy(row.get("case_sensitive")) or (
-                    row.get("match_policy", "") == "case_sensitive")
+                    row.get("match_policy", "") == "case_sensitive"
+                )
                 patterns.append(Pattern(f"{path.stem}:{key}", text, sensitive))
     return patterns
 
@@ -57,31 +60,44 @@ def from_taxonomies(directory: Path = DEFAULT_TAXONOMIES, limit: int = 1000) -> 
         return [part.strip() for part in (value or "").split("|") if part.strip()]
 
     themes = [Pattern(f"theme:{row['theme']}", row["term"]) for row in rows("ml_themes_draft.csv")]
-    onet_rows = [row for row in rows("onet_tech_skills.csv")
-                 if row["is_generic_category"] == "N"
-                 and row["example_match_policy"] != "context_required"]
-    onet_rows.sort(key=lambda row: (row["hot_technology"] != "Y", row["in_demand_any"] != "Y",
-                                    row["linked_data_ml_occ"] != "Y"))
+    onet_rows = [
+        row
+        for row in rows("onet_tech_skills.csv")
+        if row["is_generic_category"] == "N" and row["example_match_policy"] != "context_required"
+    ]
+    onet_rows.sort(
+        key=lambda row: (
+            row["hot_technology"] != "Y",
+            row["in_demand_any"] != "Y",
+            row["linked_data_ml_occ"] != "Y",
+        )
+    )
 
     def onet(row: dict[str, str]) -> list[Pattern]:
         key = f"onet:{row['example']}"
         found = [Pattern(key, row["example"], row["example_match_policy"] == "case_sensitive")]
         found += [Pattern(key, alias) for alias in split(row["aliases_safe"])]
-        found += [Pattern(key, alias, True)
-                  for alias in split(row["aliases_acronym_case_sensitive"])]
+        found += [
+            Pattern(key, alias, True) for alias in split(row["aliases_acronym_case_sensitive"])
+        ]
         return found
 
-    languages = [row for row in rows("linguist_languages.csv")
-                 if row["type"] == "programming" and row["match_policy"] != "context_required"]
+    languages = [
+        row
+        for row in rows("linguist_languages.csv")
+        if row["type"] == "programming" and row["match_policy"] != "context_required"
+    ]
 
     def language(row: dict[str, str]) -> list[Pattern]:
         key = f"language:{row['language']}"
         sensitive = row["match_policy"] == "case_sensitive"
-        return [Pattern(key, row["language"], sensitive),
-                *(Pattern(key, alias, sensitive) for alias in split(row["aliases"]))]
+        return [
+            Pattern(key, row["language"], sensitive),
+            *(Pattern(key, alias, sensitive) for alias in split(row["aliases"])),
+        ]
 
     hot = [row for row in onet_rows if row["hot_technology"] == "Y" or row["in_demand_any"] == "Y"]
-    rest = onet_rows[len(hot):]
+    rest = onet_rows[len(hot) :]
     ordered = themes + [p for row in hot for p in onet(row)]
     ordered += [p for row in languages for p in language(row)]
     ordered += [p for row in rest for p in onet(row)]
@@ -91,8 +107,9 @@ def from_taxonomies(directory: Path = DEFAULT_TAXONOMIES, limit: int = 1000) -> 
     return list(unique.values())[:limit]
 
 
-def dictionary(taxonomies: Path = DEFAULT_TAXONOMIES, size: int = 1000
-               ) -> tuple[list[Pattern], str]:
+def dictionary(
+    taxonomies: Path = DEFAULT_TAXONOMIES, size: int = 1000
+) -> tuple[list[Pattern], str]:
     """About ``size`` patterns to benchmark with, and where they came from.
 
     The seeds that exist come first; the open taxonomies fill the dictionary up to ``size``, so
@@ -108,6 +125,8 @@ def dictionary(taxonomies: Path = DEFAULT_TAXONOMIES, size: int = 1000
             if (pattern.text.lower(), pattern.case_sensitive) not in known:
                 patterns.append(pattern)
     present = [path.name for path in SEEDS if path.exists()]
-    origin = (f"{seeded} from dbt_project/seeds ({', '.join(present) or 'none yet'}) + "
-              f"{len(patterns) - seeded} from {taxonomies}")
+    origin = (
+        f"{seeded} from dbt_project/seeds ({', '.join(present) or 'none yet'}) + "
+        f"{len(patterns) - seeded} from {taxonomies}"
+    )
     return patterns, origin

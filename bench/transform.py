@@ -21,8 +21,8 @@ reports the failure (value null) and the bench goes on.
 
 The baseline is a lower bound of the work: one ``create table ... as select`` that joins every
 sighting to its posting version and groups by posting (first and last seen, times seen, the
-latest title and description text), the core of what the marts compute, with no JSON parsing,
-no cleaning, no tests. A dbt build cannot be faster than that scan, so its ratio is below 1 and
+latest payload), the core of what the marts compute, with no parsing of payloads, no cleaning,
+no tests. A dbt build cannot be faster than that scan, so its ratio is below 1 and
 says how many times the lower bound the build costs.
 
 Run as a child: ``python -m bench.transform generate|nightly|dbt|baseline --db FILE --out FILE
@@ -85,27 +85,45 @@ def _setup(connection: Any, shape: YearShape, fixtures_dir: Path) -> None:
     descriptions = []
     for group, kind, size in (("ats", "greenhouse", ATS_POOL), ("hn", "hackernews", HN_POOL)):
         for number, description in enumerate(generator.iter_descriptions(size, kind)):
-            descriptions.append((group, number, description.text, description.html,
-                                 html_module.escape(description.html)))
+            descriptions.append(
+                (
+                    group,
+                    number,
+                    description.text,
+                    description.html,
+                    html_module.escape(description.html),
+                )
+            )
     connection.execute("create schema if not exists bench_synthetic")
-    pool_table = pa.table({
-        "titles": [pools.titles], "companies": [pools.companies], "locations": [pools.locations],
-        "departments": [pools.departments], "employment_types": [pools.employment_types],
-    })
-    description_table = pa.table({
-        "grp": [d[0] for d in descriptions], "d": [d[1] for d in descriptions],
-        "text": [d[2] for d in descriptions], "html": [d[3] for d in descriptions],
-        "html_escaped": [d[4] for d in descriptions],
-    })
+    pool_table = pa.table(
+        {
+            "titles": [pools.titles],
+            "companies": [pools.companies],
+            "locations": [pools.locations],
+            "departments": [pools.departments],
+            "employment_types": [pools.employment_types],
+        }
+    )
+    description_table = pa.table(
+        {
+            "grp": [d[0] for d in descriptions],
+            "d": [d[1] for d in descriptions],
+            "text": [d[2] for d in descriptions],
+            "html": [d[3] for d in descriptions],
+            "html_escaped": [d[4] for d in descriptions],
+        }
+    )
     connection.register("pool_arrow", pool_table)
     connection.register("description_arrow", description_table)
     connection.execute("create or replace table bench_synthetic.pools as select * from pool_arrow")
-    connection.execute("create or replace table bench_synthetic.descriptions as "
-                       "select * from description_arrow")
+    connection.execute(
+        "create or replace table bench_synthetic.descriptions as select * from description_arrow"
+    )
     connection.unregister("pool_arrow")
     connection.unregister("description_arrow")
     parameters = {"seed": shape.seed, "boards": shape.boards}
-    connection.execute("""
+    connection.execute(
+        """
         create or replace table bench_synthetic.boards as
         with numbered as (
             select
@@ -128,8 +146,11 @@ def _setup(connection: Any, shape: YearShape, fixtures_dir: Path) -> None:
             end as board,
             kind || ':' || board as source_key
         from numbered
-    """, parameters)
-    connection.execute("""
+    """,
+        parameters,
+    )
+    connection.execute(
+        """
         create or replace table bench_synthetic.postings as
         with numbered as (
             select
@@ -191,8 +212,15 @@ def _setup(connection: Any, shape: YearShape, fixtures_dir: Path) -> None:
         from clipped
         inner join bench_synthetic.boards as boards
             on clipped.board_number = boards.board_number
-    """, {**parameters, "postings": shape.postings, "nights": shape.nights, "lead": shape.lead,
-          "mean_life": shape.mean_life})
+    """,
+        {
+            **parameters,
+            "postings": shape.postings,
+            "nights": shape.nights,
+            "lead": shape.lead,
+            "mean_life": shape.mean_life,
+        },
+    )
     connection.execute("""
         create or replace table bench_synthetic.versions as
         select posting_number, 1 as version_number, first_night as from_night
@@ -202,7 +230,8 @@ def _setup(connection: Any, shape: YearShape, fixtures_dir: Path) -> None:
         from bench_synthetic.postings
         where change_night is not null
     """)
-    connection.execute("""
+    connection.execute(
+        """
         create or replace table bench_synthetic.runs as
         with grid as (
             select
@@ -226,7 +255,9 @@ def _setup(connection: Any, shape: YearShape, fixtures_dir: Path) -> None:
             case when h < 10 then 'failed' when h < 20 then 'partial' else 'succeeded' end
                 as status
         from grid
-    """, {"seed": shape.seed, "nights": shape.nights})
+    """,
+        {"seed": shape.seed, "nights": shape.nights},
+    )
 
 
 _INSERT_VERSIONS = """
@@ -383,25 +414,10 @@ select
     first_crawl_run_id,
     run_started_at + to_seconds(cast(posting_number % 600 as integer)) as first_fetched_at,
     url,
-    title,
-    company_name,
-    location,
-    case kind when 'lever' then lower(replace(coalesce(workplace, 'unspecified'), '-', ''))
-        when 'ashby' then replace(coalesce(workplace, 'OnSite'), '-', '')
-        else workplace end as remote,
-    case when kind = 'hackernews' then null else department end as department,
-    employment_type,
-    case kind
-        when 'greenhouse' then strftime(posted, '%Y-%m-%dT%H:%M:%S+00:00')
-        when 'lever' then cast(epoch_ms(posted) as varchar)
-        when 'ashby' then strftime(posted, '%Y-%m-%dT%H:%M:%S.%g+00:00')
-        else strftime(posted, '%Y-%m-%dT%H:%M:%SZ')
-    end as posted_at,
-    description,
-    case when kind = 'greenhouse' then 'html_escaped' else 'html' end as description_format,
-    description_text,
     payload,
     'json' as payload_format,
+    case when kind = 'hackernews' then '{}'
+        else cast(json_object('company', company_name) as varchar) end as source_context,
     first_crawl_run_id || '.jsonl' as _source_file,
     run_finished_at + interval 1 hour as _loaded_at
 from with_payload
@@ -496,8 +512,11 @@ def insert_nights(connection: Any, low: int, high: int) -> dict[str, int]:
     counts: dict[str, int] = {}
     connection.begin()
     for table, statement, parameters in (
-        ("posting_versions", _INSERT_VERSIONS,
-         {"low": low, "high": high, "ats_pool": ATS_POOL, "hn_pool": HN_POOL}),
+        (
+            "posting_versions",
+            _INSERT_VERSIONS,
+            {"low": low, "high": high, "ats_pool": ATS_POOL, "hn_pool": HN_POOL},
+        ),
         ("version_hashes", _VERSION_HASHES, None),
         ("sightings", _INSERT_SIGHTINGS, {"low": low, "high": high}),
         ("crawl_runs", _INSERT_RUNS, {"low": low, "high": high}),
@@ -506,14 +525,20 @@ def insert_nights(connection: Any, low: int, high: int) -> dict[str, int]:
         row = connection.execute(statement, parameters).fetchone()
         if table != "version_hashes":
             counts[table] = int(row[0]) if row else 0
-        logger.info("transform: nights %d-%d: %s written in %.1f s", low, high, table,
-                    time.perf_counter() - started)
+        logger.info(
+            "transform: nights %d-%d: %s written in %.1f s",
+            low,
+            high,
+            table,
+            time.perf_counter() - started,
+        )
     connection.commit()
     return counts
 
 
-def generate_raw_year(database: Path, shape: YearShape,
-                      fixtures_dir: Path = DEFAULT_FIXTURES) -> dict[str, int]:
+def generate_raw_year(
+    database: Path, shape: YearShape, fixtures_dir: Path = DEFAULT_FIXTURES
+) -> dict[str, int]:
     """Write ``shape.nights`` SYNTHETIC nights into the raw schema of ``database``.
 
     The helper tables stay in ``bench_synthetic`` so :func:`add_night` can write the next night;
@@ -528,8 +553,9 @@ def generate_raw_year(database: Path, shape: YearShape,
         _setup(connection, shape, fixtures_dir)
         counts = insert_nights(connection, 0, shape.nights - 1)
         connection.execute("checkpoint")
-        logger.info("transform: raw year written in %.1f s: %s", time.perf_counter() - started,
-                    counts)
+        logger.info(
+            "transform: raw year written in %.1f s: %s", time.perf_counter() - started, counts
+        )
         return counts
     finally:
         connection.close()
@@ -559,7 +585,8 @@ def has_generator_tables(database: Path) -> bool:
     try:
         row = connection.execute(
             "select count(*) from information_schema.tables "
-            "where table_schema = 'bench_synthetic' and table_name = 'runs'").fetchone()
+            "where table_schema = 'bench_synthetic' and table_name = 'runs'"
+        ).fetchone()
         return bool(row and row[0])
     finally:
         connection.close()
@@ -596,8 +623,7 @@ select
     min(seen.first_seen_at) as first_seen_at,
     max(seen.last_seen_at) as last_seen_at,
     sum(seen.times_seen) as times_seen,
-    arg_max(versions.title, seen.last_seen_at) as title,
-    arg_max(versions.description_text, seen.last_seen_at) as description_text
+    arg_max(versions.payload, seen.last_seen_at) as payload
 from seen
 inner join raw.posting_versions as versions
     on seen.source_key = versions.source_key
@@ -651,9 +677,15 @@ def run_dbt(database: Path, work: Path) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         succeeded = transform(settings, **arguments)
-        error = None if succeeded else (
-            failed_nodes(work / "target" / "run_results.json")
-            or " ".join(" ".join(errors).split())[:400] or "dbt build reported failures")
+        error = (
+            None
+            if succeeded
+            else (
+                failed_nodes(work / "target" / "run_results.json")
+                or " ".join(" ".join(errors).split())[:400]
+                or "dbt build reported failures"
+            )
+        )
     except Exception as exception:  # the bench reports it rather than crash
         succeeded, error = False, f"{type(exception).__name__}: {exception}"
     finally:
@@ -677,20 +709,37 @@ def failed_nodes(run_results: Path) -> str:
         return ""
     shown = "; ".join(
         f"{result['unique_id'].split('.')[-1]}: "
-        f"{' '.join(str(result.get('message') or '').split())[:160]}" for result in failed[:3])
+        f"{' '.join(str(result.get('message') or '').split())[:160]}"
+        for result in failed[:3]
+    )
     return f"{len(failed)} of {len(results)} nodes failed: {shown}"
 
 
-def _child(role: str, database: Path, work: Path, label: str, *extra: str
-           ) -> tuple[dict[str, Any], float]:
+def _child(
+    role: str, database: Path, work: Path, label: str, *extra: str
+) -> tuple[dict[str, Any], float]:
     out = work / f"{label}.json"
     out.unlink(missing_ok=True)
-    result = run_child(["bench.transform", role, "--db", str(database), "--out", str(out),
-                        "--work", str(work), *extra], out,
-                       env=child_env({"POSTINGS_LOG_LEVEL": "WARNING"}),
-                       log_path=work / f"{label}.log")
-    report = result.report or {"succeeded": False, "error": f"exit {result.returncode}: "
-                               f"{result.stderr_tail[-500:]}"}
+    result = run_child(
+        [
+            "bench.transform",
+            role,
+            "--db",
+            str(database),
+            "--out",
+            str(out),
+            "--work",
+            str(work),
+            *extra,
+        ],
+        out,
+        env=child_env({"POSTINGS_LOG_LEVEL": "WARNING"}),
+        log_path=work / f"{label}.log",
+    )
+    report = result.report or {
+        "succeeded": False,
+        "error": f"exit {result.returncode}: {result.stderr_tail[-500:]}",
+    }
     if result.returncode != 0 and "error" not in report:
         report["error"] = f"exit {result.returncode}"
     return report, result.max_rss_mib
@@ -707,8 +756,7 @@ def measure(database: Path, work: Path, scale: str = "") -> list[Row]:
     baseline, baseline_rss = _child("baseline", database, work, "baseline")
     if "seconds" not in baseline:
         raise RuntimeError(f"transform baseline failed: {baseline}")
-    logger.info("transform baseline: %.1f s, peak RSS %.0f MiB", baseline["seconds"],
-                baseline_rss)
+    logger.info("transform baseline: %.1f s, peak RSS %.0f MiB", baseline["seconds"], baseline_rss)
     full, full_rss = _child("dbt", database, work, "dbt_full")
     logger.info("transform dbt build (full): %s, peak RSS %.0f MiB", full, full_rss)
     night = "unchanged data"
@@ -730,18 +778,45 @@ def measure(database: Path, work: Path, scale: str = "") -> list[Row]:
         return "" if report.get("succeeded") else f"dbt build FAILED: {report.get('error')}"
 
     lower_bound = "CTAS sightings->versions by posting"
-    built = [rss for rss, report in ((full_rss, full), (nightly_rss, nightly))
-             if report.get("succeeded")]
+    built = [
+        rss for rss, report in ((full_rss, full), (nightly_rss, nightly)) if report.get("succeeded")
+    ]
     return [
-        Row("transform", f"dbt build, full{scale}", value(full), "s", lower_bound,
-            baseline["seconds"], note=note(full)),
-        Row("transform", f"dbt build, nightly ({night_label})", value(nightly), "s",
-            lower_bound, baseline["seconds"], note=note(nightly)),
-        Row("transform", f"dbt build, nightly incremental ({night_label})", value(nightly), "s",
-            "dbt build, full (same run)", value(full),
-            note="target: the nightly takes at most 15% of the full build (ratio >= 6.67x)"),
-        Row("transform", "dbt build peak RSS", max(built) if built else None, "MiB",
-            "baseline CTAS peak RSS", baseline_rss),
+        Row(
+            "transform",
+            f"dbt build, full{scale}",
+            value(full),
+            "s",
+            lower_bound,
+            baseline["seconds"],
+            note=note(full),
+        ),
+        Row(
+            "transform",
+            f"dbt build, nightly ({night_label})",
+            value(nightly),
+            "s",
+            lower_bound,
+            baseline["seconds"],
+            note=note(nightly),
+        ),
+        Row(
+            "transform",
+            f"dbt build, nightly incremental ({night_label})",
+            value(nightly),
+            "s",
+            "dbt build, full (same run)",
+            value(full),
+            note="target: the nightly takes at most 15% of the full build (ratio >= 6.67x)",
+        ),
+        Row(
+            "transform",
+            "dbt build peak RSS",
+            max(built) if built else None,
+            "MiB",
+            "baseline CTAS peak RSS",
+            baseline_rss,
+        ),
     ]
 
 
@@ -751,9 +826,20 @@ def run_stage(work: Path, shape: YearShape, fixtures_dir: Path = DEFAULT_FIXTURE
     database = work / "warehouse.duckdb"
     for stale in work.glob("warehouse.duckdb*"):
         stale.unlink()
-    generated, _ = _child("generate", database, work, "generate", "--postings",
-                          str(shape.postings), "--open-per-night", str(shape.open_per_night),
-                          "--boards", str(shape.boards), "--fixtures", str(fixtures_dir))
+    generated, _ = _child(
+        "generate",
+        database,
+        work,
+        "generate",
+        "--postings",
+        str(shape.postings),
+        "--open-per-night",
+        str(shape.open_per_night),
+        "--boards",
+        str(shape.boards),
+        "--fixtures",
+        str(fixtures_dir),
+    )
     if "sightings" not in generated:
         raise RuntimeError(f"generating the raw year failed: {generated}")
     scale = f" ({shape.postings:,} postings, {generated['sightings']:,} sightings)"
@@ -766,8 +852,9 @@ def run_stage(work: Path, shape: YearShape, fixtures_dir: Path = DEFAULT_FIXTURE
             stale.unlink()
 
 
-def load_night_into_history(database: Path, work: Path, shape: YearShape,
-                            fixtures_dir: Path = DEFAULT_FIXTURES) -> list[Row]:
+def load_night_into_history(
+    database: Path, work: Path, shape: YearShape, fixtures_dir: Path = DEFAULT_FIXTURES
+) -> list[Row]:
     """The loader's real operating point: one night of landing files into a year of history.
 
     One night's worth of SYNTHETIC postings (``open_per_night`` of them, in landing files as the
@@ -778,29 +865,58 @@ def load_night_into_history(database: Path, work: Path, shape: YearShape,
     from bench.corpus import write_landing
 
     landing = work / "night_landing"
-    stats = write_landing(landing, shape.open_per_night, seed=shape.seed + 1,
-                          fixtures_dir=fixtures_dir)
+    stats = write_landing(
+        landing, shape.open_per_night, seed=shape.seed + 1, fixtures_dir=fixtures_dir
+    )
     figures: dict[str, tuple[float, float]] = {}
     for label, target in (("empty", work / "empty.duckdb"), ("history", database)):
         out = work / f"night_load_{label}.json"
-        result = run_child(["bench.load", "loader", "--db", str(target), "--landing",
-                            str(landing), "--out", str(out)], out,
-                           log_path=work / f"night_load_{label}.log")
+        result = run_child(
+            [
+                "bench.load",
+                "loader",
+                "--db",
+                str(target),
+                "--landing",
+                str(landing),
+                "--out",
+                str(out),
+            ],
+            out,
+            log_path=work / f"night_load_{label}.log",
+        )
         if result.returncode != 0 or not result.report or result.report.get("failed"):
             raise RuntimeError(f"loading one night ({label}) failed: {result.stderr_tail}")
         report = result.report
         figures[label] = (report["rows"] / report["seconds"], result.max_rss_mib)
-        logger.info("load one night into %s warehouse: %d rows in %.1f s, peak RSS %.0f MiB",
-                    label, report["rows"], report["seconds"], result.max_rss_mib)
+        logger.info(
+            "load one night into %s warehouse: %d rows in %.1f s, peak RSS %.0f MiB",
+            label,
+            report["rows"],
+            report["seconds"],
+            result.max_rss_mib,
+        )
     for stale in work.glob("empty.duckdb*"):
         stale.unlink()
     history, empty = figures["history"], figures["empty"]
     night = f"{stats.postings:,} postings in {stats.runs} runs"
     return [
-        Row("load", f"load(), one night ({night}) into a year", history[0],
-            "rows/s", "same files into an empty warehouse", empty[0]),
-        Row("load", "load() peak RSS, one night into a year", history[1], "MiB",
-            "into an empty warehouse", empty[1]),
+        Row(
+            "load",
+            f"load(), one night ({night}) into a year",
+            history[0],
+            "rows/s",
+            "same files into an empty warehouse",
+            empty[0],
+        ),
+        Row(
+            "load",
+            "load() peak RSS, one night into a year",
+            history[1],
+            "MiB",
+            "into an empty warehouse",
+            empty[1],
+        ),
     ]
 
 

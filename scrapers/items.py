@@ -1,38 +1,34 @@
-"""The one item every spider yields: a job posting as the source published it.
+"""The one item every spider yields: the envelope of a posting exactly as the source sent it.
 
-Values stay as the source wrote them (strings, HTML and all); typing and cleaning happen in dbt
-staging, so a parser fix can be replayed over history without crawling again. ``payload`` is the
-posting's own record exactly as the source sent it (a JSON object, an XML element, a JSON-LD
-block), and is what the warehouse keeps.
+A spider fetches; it does not parse. The envelope carries what identifies a posting (its source
+and id), where and when it was fetched, and its ``payload``: the posting's own record exactly as
+the source sent it (a JSON object, an XML element, a JSON-LD block). Turning a payload into
+posting fields (title, company, description text...) is the job of the kind's parser
+(``scrapers/kinds/<kind>/parser.py``), applied downstream of the raw schema by dbt, so that a
+parser fix reaches every stored version without crawling again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(kw_only=True)
 class JobPostingItem:
-    """One job posting exactly as the source shows it (no normalisation)."""
+    """One posting as the source sent it: identity, fetch facts and the payload, nothing parsed."""
 
     source_kind: str
     source_key: str
     source_posting_id: str
+    #: The address the payload was fetched from (a page, or an API call that listed it).
     url: str | None
-    title: str | None
-    company_name: str | None = None
-    location: str | None = None
-    remote: str | None = None
-    department: str | None = None
-    employment_type: str | None = None
-    posted_at: str | None = None
-    description: str | None = None
-    description_format: str = "html"
-    #: Plain text of ``description`` (tags dropped, entities decoded), set by the normalise
-    #: pipeline.
-    description_text: str | None = None
     payload: str
+    #: ``json`` (a JSON object), ``xml`` (an XML element) or ``jsonld`` (a JSON-LD object).
     payload_format: str = "json"
+    #: What the parser needs of the source entry beyond the payload (e.g. ``company``, the
+    #: display name the entry gives an ATS board); see ``scrapers.parsing.ParseContext``.
+    source_context: dict[str, Any] = field(default_factory=dict)
     #: Set by the landing pipeline.
     crawl_run_id: str | None = None
     fetched_at: str | None = None
@@ -40,4 +36,4 @@ class JobPostingItem:
 
 
 #: Fields without which a record is not a posting; the validate pipeline drops and counts the rest.
-REQUIRED_FIELDS: tuple[str, ...] = ("source_key", "source_posting_id", "title", "payload")
+REQUIRED_FIELDS: tuple[str, ...] = ("source_key", "source_posting_id", "payload")

@@ -137,8 +137,9 @@ class RunManifest:
             for name in ("requests", "responses", "postings", "errors"):
                 values[name] = int(values.get(name) or 0)
         except (TypeError, ValueError) as error:
-            raise ManifestError(f"{origin}: run manifest has a count that is not a number "
-                                f"({error})") from error
+            raise ManifestError(
+                f"{origin}: run manifest has a count that is not a number ({error})"
+            ) from error
         for name in ("crawl_run_id", "source_key", "source_kind", "status", "started_at"):
             values[name] = str(values[name])
         values["counters"] = dict(values.get("counters") or {})
@@ -229,8 +230,9 @@ def remove_abandoned(landing_dir: Path) -> list[Path]:
         except FileNotFoundError:
             continue
         removed.append(path)
-        logger.warning("Removed %s: its crawl never finished (no manifest, no crawler writing "
-                       "it)", path)
+        logger.warning(
+            "Removed %s: its crawl never finished (no manifest, no crawler writing it)", path
+        )
     now = datetime.now(UTC).timestamp()
     for path in sorted(landing_dir.rglob(f"*{MANIFEST_SUFFIX}.tmp")):
         try:

@@ -36,14 +36,15 @@ def drop_scripts_and_styles(value: str) -> str:
     unclosed: set[str] = set()
     while opening := _SCRIPT_STYLE_OPENING.search(value, position):
         name = opening.group(1).lower()
-        closing = None if name in unclosed else _SCRIPT_STYLE_CLOSING[name].search(
-            value, opening.end())
+        closing = (
+            None if name in unclosed else _SCRIPT_STYLE_CLOSING[name].search(value, opening.end())
+        )
         if closing is None:  # no closing tag further on: none for a later opening either
             unclosed.add(name)
-            kept.append(value[position:opening.end()])
+            kept.append(value[position : opening.end()])
             position = opening.end()
             continue
-        kept.append(value[position:opening.start()] + " ")
+        kept.append(value[position : opening.start()] + " ")
         position = closing.end()
     kept.append(value[position:])
     return "".join(kept)

@@ -33,8 +33,19 @@ MIN_SECRET_CHARS = 4
 
 #: ``name=value`` in a URL query, form body or ``key=value`` text: the value is masked.
 _QUERY_NAMES = (
-    "app_id", "app_key", "api_key", "apikey", "api-key", "access_token", "auth_token", "token",
-    "client_secret", "secret", "password", "key", "authorization-key",
+    "app_id",
+    "app_key",
+    "api_key",
+    "apikey",
+    "api-key",
+    "access_token",
+    "auth_token",
+    "token",
+    "client_secret",
+    "secret",
+    "password",
+    "key",
+    "authorization-key",
 )
 _QUERY_PARAMETER = re.compile(
     r"(?<![\w-])(?P<name>" + "|".join(map(re.escape, _QUERY_NAMES)) + r")"
@@ -44,8 +55,16 @@ _QUERY_PARAMETER = re.compile(
 #: ``Name: value`` of a header, in text, a dict repr (``'Name': 'value'``) or Scrapy's
 #: ``{b'Name': [b'value']}``. Only names that always carry a credential are matched here.
 _HEADER_NAMES = (
-    "authorization-key", "authorization", "x-api-key", "api-key", "app_key", "app_id", "api_key",
-    "apikey", "access_token", "client_secret",
+    "authorization-key",
+    "authorization",
+    "x-api-key",
+    "api-key",
+    "app_key",
+    "app_id",
+    "api_key",
+    "apikey",
+    "access_token",
+    "client_secret",
 )
 _HEADER = re.compile(
     r"(?<![\w-])(?P<name>" + "|".join(map(re.escape, _HEADER_NAMES)) + r")"
@@ -71,8 +90,11 @@ def configured_secrets() -> tuple[str, ...]:
 @lru_cache(maxsize=8)
 def _secret_pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern for the secrets as written and as they appear URL-encoded."""
-    forms = {form for secret in secrets for form in (secret, quote(secret, safe=""),
-                                                     quote_plus(secret, safe=""))}
+    forms = {
+        form
+        for secret in secrets
+        for form in (secret, quote(secret, safe=""), quote_plus(secret, safe=""))
+    }
     if not forms:
         return None
     ordered = sorted(forms, key=lambda form: (-len(form), form))
@@ -140,8 +162,9 @@ class RedactSecretsFilter(logging.Filter):
         return True
 
 
-def install_root_log_handler(level: str | int, fmt: str, datefmt: str | None = None,
-                             stream: Any = None) -> logging.Handler:
+def install_root_log_handler(
+    level: str | int, fmt: str, datefmt: str | None = None, stream: Any = None
+) -> logging.Handler:
     """Log to stderr through one root handler that masks credentials, as Scrapy would log.
 
     Scrapy's own root handler cannot carry the filter: Scrapy replaces it whenever a crawler is

@@ -51,8 +51,9 @@ def spider_class_for(entry: SourceEntry) -> type:
     return type(base.__name__, (base,), {"custom_settings": merged})
 
 
-def failed_manifest(entry: SourceEntry, landing_dir: Path, message: str,
-                    crawl_run_id: str | None = None) -> Path:
+def failed_manifest(
+    entry: SourceEntry, landing_dir: Path, message: str, crawl_run_id: str | None = None
+) -> Path:
     """Write a manifest for a source whose spider could not run at all (or could not report).
 
     ``crawl_run_id`` is the id the crawl had already taken, when it got that far: its manifest
@@ -65,8 +66,14 @@ def failed_manifest(entry: SourceEntry, landing_dir: Path, message: str,
     path.parent.mkdir(parents=True, exist_ok=True)
     now = utc_now()
     RunManifest(
-        crawl_run_id=run_id, source_key=entry.key, source_kind=entry.kind, started_at=now,
-        finished_at=now, finish_reason="error", status="failed", errors=1,
+        crawl_run_id=run_id,
+        source_key=entry.key,
+        source_kind=entry.kind,
+        started_at=now,
+        finished_at=now,
+        finish_reason="error",
+        status="failed",
+        errors=1,
         error_summary=redact(f"{entry.key}: {message}")[:2000],
     ).write(path)
     return path
@@ -84,8 +91,9 @@ def crawl(entries: list[SourceEntry], landing_dir: Path, parallel: int) -> list[
     # The runner owns the root log handler, so that every line passes RedactSecretsFilter:
     # Scrapy replaces its own root handler each time a crawler is created or started.
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    install_root_log_handler(settings.get("LOG_LEVEL"), settings.get("LOG_FORMAT"),
-                             settings.get("LOG_DATEFORMAT"))
+    install_root_log_handler(
+        settings.get("LOG_LEVEL"), settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT")
+    )
     process = CrawlerProcess(settings)
     manifests: list[Path] = []
     semaphore = defer.DeferredSemaphore(max(1, parallel))
@@ -103,22 +111,33 @@ def crawl(entries: list[SourceEntry], landing_dir: Path, parallel: int) -> list[
             reason = getattr(result, "getErrorMessage", lambda: "spider did not start")()
             logger.error("%s: crawl failed before it could report: %s", entry.key, reason)
             try:
-                manifests.append(failed_manifest(entry, landing_dir, f"crawl failed: {reason}",
-                                                 run_id))
+                manifests.append(
+                    failed_manifest(entry, landing_dir, f"crawl failed: {reason}", run_id)
+                )
             except OSError as error:  # e.g. the disk is full: say so, go on with the others
-                logger.error("%s: could not write the manifest of its failed crawl in %s: %s",
-                             entry.key, landing_dir, describe_os_error(error))
+                logger.error(
+                    "%s: could not write the manifest of its failed crawl in %s: %s",
+                    entry.key,
+                    landing_dir,
+                    describe_os_error(error),
+                )
             return None
 
         deferred = process.crawl(crawler, source_key=entry.key, options=entry.options)
         deferred.addBoth(finished)
         return deferred
 
-    all_done = defer.DeferredList([semaphore.run(run_one, entry) for entry in entries],
-                                  consumeErrors=True)
+    all_done = defer.DeferredList(
+        [semaphore.run(run_one, entry) for entry in entries], consumeErrors=True
+    )
     from twisted.internet import reactor
 
-    all_done.addBoth(lambda _: reactor.callLater(0, reactor.stop) if reactor.running else None)
+    def stop_reactor(_: object) -> None:
+        running: Any = reactor  # the global reactor provides more interfaces than it declares
+        if running.running:
+            running.callLater(0, running.stop)
+
+    all_done.addBoth(stop_reactor)
     process.start(stop_after_crawl=False)
     return manifests
 
@@ -129,11 +148,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", type=Path, required=True)
     parser.add_argument("--landing-dir", type=Path, required=True)
     parser.add_argument("--summary", type=Path, required=True)
-    parser.add_argument("--only", action="append", default=[],
-                        help="crawl only these source keys (repeatable)")
+    parser.add_argument(
+        "--only", action="append", default=[], help="crawl only these source keys (repeatable)"
+    )
     parser.add_argument("--parallel", type=int, default=8)
-    parser.add_argument("--substitute", action="append", default=[],
-                        help="NAME=VALUE, replaces {NAME} in the sources file")
+    parser.add_argument(
+        "--substitute",
+        action="append",
+        default=[],
+        help="NAME=VALUE, replaces {NAME} in the sources file",
+    )
     args = parser.parse_args(argv)
     substitutions = dict(item.split("=", 1) for item in args.substitute)
     entries = load_sources(args.sources, substitutions)

@@ -51,8 +51,9 @@ ALLOWED_SCHEMES = frozenset({"http", "https"})
 #: Query parameters that carry a credential, whatever the spider (see scrapers.redact).
 CREDENTIAL_PARAMS = frozenset(name.lower() for name in _QUERY_NAMES)
 #: Headers that carry a credential, whatever the spider.
-CREDENTIAL_HEADERS = frozenset({*(name.lower() for name in _HEADER_NAMES), "cookie",
-                                "proxy-authorization"})
+CREDENTIAL_HEADERS = frozenset(
+    {*(name.lower() for name in _HEADER_NAMES), "cookie", "proxy-authorization"}
+)
 #: Ports that do not make a host of their own (http -> https upgrades stay on the host).
 _DEFAULT_PORTS = {None, 80, 443}
 
@@ -88,8 +89,14 @@ def is_private_host(host: str) -> bool:
         address = ipaddress.ip_address(hostname)
     except ValueError:
         return False
-    return bool(address.is_private or address.is_loopback or address.is_link_local
-                or address.is_reserved or address.is_unspecified or address.is_multicast)
+    return bool(
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_unspecified
+        or address.is_multicast
+    )
 
 
 def urls_in(value: Any) -> Iterator[str]:
@@ -121,15 +128,19 @@ def credential_names(spider: Spider) -> tuple[frozenset[str], frozenset[str]]:
 def strip_params(url: str, names: frozenset[str]) -> str:
     """``url`` without the query parameters in ``names``."""
     parts = urlsplit(url)
-    kept = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
-            if name.lower() not in names]
+    kept = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if name.lower() not in names
+    ]
     return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 def has_params(url: str, names: frozenset[str]) -> bool:
     """True when ``url``'s query has a parameter in ``names``."""
-    return any(name.lower() in names
-               for name, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    return any(
+        name.lower() in names for name, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    )
 
 
 class SourceScopeMiddleware:
@@ -161,12 +172,20 @@ class SourceScopeMiddleware:
             if callable(scope_hosts):
                 hosts = set(scope_hosts())
             else:
-                hosts = {key for key in (host_key(url) for url in urls_in(
-                    list(getattr(spider, "start_urls", [])))) if key}
+                hosts = {
+                    key
+                    for key in (
+                        host_key(url) for url in urls_in(list(getattr(spider, "start_urls", [])))
+                    )
+                    if key
+                }
             self._allowed = tuple(sorted(hosts))
             self._private_allowed = any(is_private_host(host) for host in hosts)
-            logger.debug("%s: in scope: %s", getattr(spider, "source_key", spider.name),
-                         ", ".join(self._allowed))
+            logger.debug(
+                "%s: in scope: %s",
+                getattr(spider, "source_key", spider.name),
+                ", ".join(self._allowed),
+            )
         return self._allowed
 
     def refuse(self, spider: Spider, request: Request, reason: str, detail: str) -> None:
@@ -186,24 +205,35 @@ class SourceScopeMiddleware:
         assert spider is not None
         scheme = urlsplit(request.url).scheme.lower()
         if scheme not in ALLOWED_SCHEMES:
-            self.refuse(spider, request, "disallowed_scheme",
-                        f"only http and https are fetched, not {scheme or 'no scheme'}")
+            self.refuse(
+                spider,
+                request,
+                "disallowed_scheme",
+                f"only http and https are fetched, not {scheme or 'no scheme'}",
+            )
         host = host_key(request.url)
         allowed = self.allowed_hosts(spider)
         if host is None:
             self.refuse(spider, request, "off_scope_host", "the URL names no host")
         assert host is not None
         if is_private_host(host) and not self._private_allowed:
-            self.refuse(spider, request, "private_address",
-                        f"{host} is a private, loopback or link-local address and the source's "
-                        "own hosts are not")
+            self.refuse(
+                spider,
+                request,
+                "private_address",
+                f"{host} is a private, loopback or link-local address and the source's "
+                "own hosts are not",
+            )
         if not in_scope(host, allowed):
-            self.refuse(spider, request, "off_scope_host",
-                        f"{host} is not one of the source's hosts ({', '.join(allowed)})")
+            self.refuse(
+                spider,
+                request,
+                "off_scope_host",
+                f"{host} is not one of the source's hosts ({', '.join(allowed)})",
+            )
         return self.keep_credentials_home(request, spider, host)
 
-    def keep_credentials_home(self, request: Request, spider: Spider,
-                              host: str) -> Request | None:
+    def keep_credentials_home(self, request: Request, spider: Spider, host: str) -> Request | None:
         """Strip credentials from a redirect that left its host; no Referer beside a key."""
         params, headers = credential_names(spider)
         redirects = request.meta.get("redirect_urls") or []
@@ -221,15 +251,19 @@ class SourceScopeMiddleware:
             request.headers.pop("Referer", None)
             if has_params(request.url, params):
                 self.count("postings/redacted/credentials_on_redirect")
-                logger.warning("%s: a redirect from %s to %s left the host: its credentials "
-                               "were removed", getattr(spider, "source_key", spider.name),
-                               host_key(redirects[0]), host)
+                logger.warning(
+                    "%s: a redirect from %s to %s left the host: its credentials were removed",
+                    getattr(spider, "source_key", spider.name),
+                    host_key(redirects[0]),
+                    host,
+                )
                 return request.replace(url=strip_params(request.url, params), dont_filter=True)
             if stripped:
                 self.count("postings/redacted/credentials_on_redirect")
         referer = request.headers.get("Referer")
         keyed = has_params(request.url, params) or any(
-            name.decode("latin-1").lower() in headers for name in request.headers)
+            name.decode("latin-1").lower() in headers for name in request.headers
+        )
         if referer is not None and (keyed or has_params(referer.decode("latin-1"), params)):
             del request.headers["Referer"]
         return None

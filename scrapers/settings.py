@@ -58,7 +58,6 @@ DOWNLOAD_WARNSIZE = min(16 * 1024 * 1024, _settings.download_maxsize)
 
 ITEM_PIPELINES = {
     "scrapers.pipelines.validate.ValidateJobPostingPipeline": 100,
-    "scrapers.pipelines.normalize.NormalizeJobPostingPipeline": 200,
     "scrapers.pipelines.land.LandJobPostingPipeline": 300,
 }
 POSTINGS_LANDING_DIR = str(_settings.landing_dir)

@@ -14,8 +14,19 @@ from typing import Any
 
 import yaml
 
-COMMON_KEYS = frozenset({"kind", "name", "api_base", "url", "delay", "concurrency", "max_requests",
-                         "enabled", "company"})
+COMMON_KEYS = frozenset(
+    {
+        "kind",
+        "name",
+        "api_base",
+        "url",
+        "delay",
+        "concurrency",
+        "max_requests",
+        "enabled",
+        "company",
+    }
+)
 
 
 class SourceConfigError(ValueError):
@@ -123,8 +134,12 @@ def load_sources(path: Path, substitutions: dict[str, str] | None = None) -> lis
 def format_entry(options: dict[str, Any]) -> str:
     """One entry as a single YAML flow-mapping line, ``kind`` first."""
     ordered = {"kind": options["kind"], **{k: v for k, v in options.items() if k != "kind"}}
-    return yaml.safe_dump([ordered], default_flow_style=None, sort_keys=False,
-                          width=1000).strip().removeprefix("- ").join(("  - ", "\n"))
+    return (
+        yaml.safe_dump([ordered], default_flow_style=None, sort_keys=False, width=1000)
+        .strip()
+        .removeprefix("- ")
+        .join(("  - ", "\n"))
+    )
 
 
 def append_entry(path: Path, options: dict[str, Any]) -> SourceEntry:

@@ -22,7 +22,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
 from scrapers.spiders.base import PostingsSpider
-from warehouse.replay import ReplayServer, Route
+from warehouse.replay import RECORDING_DIR, ReplayServer, Route
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 #: A crawl of a few local pages takes about two seconds; this only stops a hung child.
@@ -32,9 +32,16 @@ SpiderT = TypeVar("SpiderT", bound=PostingsSpider)
 
 
 def fixture_path(relative_path: str) -> Path:
-    """A saved response under ``tests/fixtures/``."""
+    """A saved response under ``tests/fixtures/``, else under the demo's recording.
+
+    The bundled recording (``warehouse/recording/``, with its own PROVENANCE.tsv) is the one
+    copy of the real responses the demo serves; tests read the same files rather than a copy.
+    ``tests/fixtures/`` holds only what the recording does not.
+    """
     path = FIXTURES_DIR / relative_path
-    assert path.is_file(), f"no fixture {relative_path}"
+    if not path.is_file():
+        path = RECORDING_DIR / relative_path
+    assert path.is_file(), f"no fixture {relative_path} in tests/fixtures or the recording"
     return path
 
 
@@ -66,8 +73,13 @@ def json_response() -> Callable[..., TextResponse]:
 
     def make(relative_path: str, *, url: str, body: bytes | None = None) -> TextResponse:
         content = fixture_path(relative_path).read_bytes() if body is None else body
-        return TextResponse(url=url, body=content, encoding="utf-8", request=Request(url),
-                            headers={"Content-Type": "application/json"})
+        return TextResponse(
+            url=url,
+            body=content,
+            encoding="utf-8",
+            request=Request(url),
+            headers={"Content-Type": "application/json"},
+        )
 
     return make
 
@@ -100,8 +112,11 @@ def postings_counters(spider: PostingsSpider) -> dict[str, Any]:
     """The spider's ``postings/...`` counters."""
     assert spider.crawler is not None
     assert spider.crawler.stats is not None
-    return {key: value for key, value in spider.crawler.stats.get_stats().items()
-            if key.startswith("postings/")}
+    return {
+        key: value
+        for key, value in spider.crawler.stats.get_stats().items()
+        if key.startswith("postings/")
+    }
 
 
 @pytest.fixture
@@ -140,8 +155,9 @@ def run_crawl(tmp_path: Path) -> Callable[..., CrawlResult]:
     Pass ``routes`` for a :class:`ReplayServer`, or a ready (not yet started) ``server``.
     """
 
-    def run(sources_yaml: str, routes: list[Route] | None = None, *,
-            server: ReplayServer | None = None) -> CrawlResult:
+    def run(
+        sources_yaml: str, routes: list[Route] | None = None, *, server: ReplayServer | None = None
+    ) -> CrawlResult:
         server = server if server is not None else ReplayServer(routes or [])
         sources = tmp_path / "sources.yml"
         sources.write_text(sources_yaml, encoding="utf-8")
@@ -149,11 +165,25 @@ def run_crawl(tmp_path: Path) -> Callable[..., CrawlResult]:
         environment = {**os.environ, "POSTINGS_DATA_DIR": str(tmp_path / "data")}
         with server:
             completed = subprocess.run(
-                [sys.executable, "-m", "scrapers.runner", "--sources", str(sources),
-                 "--landing-dir", str(landing_dir), "--summary", str(summary),
-                 "--substitute", f"replay={server.base_url}"],
-                capture_output=True, text=True, timeout=CRAWL_TIMEOUT_SECONDS, cwd=tmp_path,
-                env=environment, check=False,
+                [
+                    sys.executable,
+                    "-m",
+                    "scrapers.runner",
+                    "--sources",
+                    str(sources),
+                    "--landing-dir",
+                    str(landing_dir),
+                    "--summary",
+                    str(summary),
+                    "--substitute",
+                    f"replay={server.base_url}",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=CRAWL_TIMEOUT_SECONDS,
+                cwd=tmp_path,
+                env=environment,
+                check=False,
             )
             requests = list(server.requests)
         log = completed.stdout + completed.stderr

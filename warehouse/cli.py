@@ -19,8 +19,11 @@ import typer
 
 from warehouse.config import Settings, get_settings
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="Scrape public job postings into DuckDB and build the marts with dbt.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Scrape public job postings into DuckDB and build the marts with dbt.",
+)
 logger = logging.getLogger(__name__)
 
 SourcesOption = Annotated[
@@ -36,20 +39,26 @@ def setup_logging(level: int | str) -> None:
         root.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(level)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
-                                           "%H:%M:%S"))
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
+    )
     root.addHandler(handler)
     root.setLevel(level)
 
 
 @app.callback()
 def main(
-    db: Annotated[Path | None, typer.Option(
-        "--db", help="DuckDB file (env POSTINGS_DB, default data/warehouse.duckdb).")] = None,
-    data_dir: Annotated[Path | None, typer.Option(
-        "--data-dir",
-        help="Landing files and data (env POSTINGS_DATA_DIR, default data/).",
-    )] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="DuckDB file (env POSTINGS_DB, default data/warehouse.duckdb)."),
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Landing files and data (env POSTINGS_DATA_DIR, default data/).",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at DEBUG level.")] = False,
 ) -> None:
     """Configure settings and logging once, before any command runs."""
@@ -64,9 +73,11 @@ def main(
 # ---------------------------------------------------------------------------- output helpers
 def echo_run(manifest: dict[str, Any]) -> None:
     """Progress: one line per source run as it ends."""
-    typer.echo(f"  crawled {manifest['source_key']:<40} {manifest['status']:<9} "
-               f"{manifest.get('postings', 0):>6} postings {manifest.get('errors', 0):>4} errors",
-               err=True)
+    typer.echo(
+        f"  crawled {manifest['source_key']:<40} {manifest['status']:<9} "
+        f"{manifest.get('postings', 0):>6} postings {manifest.get('errors', 0):>4} errors",
+        err=True,
+    )
 
 
 def echo_summary(lines: list[Any]) -> None:
@@ -75,20 +86,31 @@ def echo_summary(lines: list[Any]) -> None:
         typer.echo("No source runs.")
         return
     width = max(len("source"), *(len(line.source_key) for line in lines))
-    typer.echo(f"\n{'source':<{width}}  {'status':<11} {'requests':>8} {'postings':>8} "
-               f"{'new':>6} {'errors':>6}")
+    typer.echo(
+        f"\n{'source':<{width}}  {'status':<11} {'requests':>8} {'postings':>8} "
+        f"{'new':>6} {'errors':>6}"
+    )
     for line in lines:
         new = "-" if line.new_versions is None else str(line.new_versions)
-        typer.echo(f"{line.source_key:<{width}}  {line.status:<11} {line.requests:>8} "
-                   f"{line.postings:>8} {new:>6} {line.errors:>6}")
+        typer.echo(
+            f"{line.source_key:<{width}}  {line.status:<11} {line.requests:>8} "
+            f"{line.postings:>8} {new:>6} {line.errors:>6}"
+        )
         if line.message and line.status not in ("succeeded", "empty"):
             typer.echo(f"{'':<{width}}    -> {line.message[:160]}")
-    totals = (sum(line.requests for line in lines), sum(line.postings for line in lines),
-              sum(line.errors for line in lines))
-    statuses = ", ".join(f"{sum(1 for line in lines if line.status == status)} {status}"
-                         for status in sorted({line.status for line in lines}))
-    typer.echo(f"{'total':<{width}}  {'':<11} {totals[0]:>8} {totals[1]:>8} {'':>6} "
-               f"{totals[2]:>6}   ({statuses})")
+    totals = (
+        sum(line.requests for line in lines),
+        sum(line.postings for line in lines),
+        sum(line.errors for line in lines),
+    )
+    statuses = ", ".join(
+        f"{sum(1 for line in lines if line.status == status)} {status}"
+        for status in sorted({line.status for line in lines})
+    )
+    typer.echo(
+        f"{'total':<{width}}  {'':<11} {totals[0]:>8} {totals[1]:>8} {'':>6} "
+        f"{totals[2]:>6}   ({statuses})"
+    )
 
 
 def load_progress(position: int, total: int, run: Any) -> None:
@@ -96,8 +118,11 @@ def load_progress(position: int, total: int, run: Any) -> None:
     if run.skipped:
         return
     state = "skipped (already loaded)" if run.skipped else ("FAILED" if run.error else "loaded")
-    typer.echo(f"  [{position}/{total}] {run.source_key:<40} {state} "
-               f"{run.new_versions} new versions, {run.sightings} sightings", err=True)
+    typer.echo(
+        f"  [{position}/{total}] {run.source_key:<40} {state} "
+        f"{run.new_versions} new versions, {run.sightings} sightings",
+        err=True,
+    )
 
 
 def resolve_sources(sources: Path | None, settings: Settings) -> Path:
@@ -106,16 +131,25 @@ def resolve_sources(sources: Path | None, settings: Settings) -> Path:
 
 
 # ---------------------------------------------------------------------------- steps
-def run_crawl(settings: Settings, sources_file: Path, substitutions: dict[str, str] | None = None,
-              only: list[str] | None = None) -> Any:
+def run_crawl(
+    settings: Settings,
+    sources_file: Path,
+    substitutions: dict[str, str] | None = None,
+    only: list[str] | None = None,
+) -> Any:
     from scrapers.sources import SourceConfigError
     from warehouse.pipeline import crawl as crawl_sources
 
     typer.echo(f"Crawling sources of {sources_file} ...", err=True)
     try:
-        return crawl_sources(settings, sources_file, substitutions, only, on_run=echo_run,
-                             log_level="DEBUG" if logging.getLogger().level <= logging.DEBUG
-                             else "WARNING")
+        return crawl_sources(
+            settings,
+            sources_file,
+            substitutions,
+            only,
+            on_run=echo_run,
+            log_level="DEBUG" if logging.getLogger().level <= logging.DEBUG else "WARNING",
+        )
     except SourceConfigError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error
@@ -125,7 +159,13 @@ def run_load(settings: Settings, build: Path, manifests: list[Path] | None = Non
     from warehouse.load import load as load_landing
 
     typer.echo(f"Loading landing files of {settings.landing_dir} ...", err=True)
-    return load_landing(build, settings.landing_dir, manifests, progress=load_progress)
+    return load_landing(
+        build,
+        settings.landing_dir,
+        manifests,
+        progress=load_progress,
+        memory_limit=settings.memory_limit,
+    )
 
 
 def run_transform(settings: Settings, build: Path, full_refresh: bool = False) -> bool:
@@ -136,9 +176,14 @@ def run_transform(settings: Settings, build: Path, full_refresh: bool = False) -
     return dbt_transform(settings, build, "build", full_refresh=True if full_refresh else None)
 
 
-FullRefreshOption = Annotated[bool, typer.Option(
-    "--full-refresh", help="Rebuild every model from raw instead of adding what is new "
-    "(done by itself when the dbt project changed since the last build).")]
+FullRefreshOption = Annotated[
+    bool,
+    typer.Option(
+        "--full-refresh",
+        help="Rebuild every model from raw instead of adding what is new "
+        "(done by itself when the dbt project changed since the last build).",
+    ),
+]
 
 
 #: The exit code of a command that stopped because the disk is full.
@@ -162,9 +207,12 @@ def building(settings: Settings) -> Iterator[Path]:
     except Exception as error:
         if not is_disk_full(error):
             raise
-        typer.echo(f"error: {describe_os_error(error)}. The published warehouse "
-                   f"{settings.db} was left as it was; what was crawled is kept and is loaded "
-                   "by the next run.", err=True)
+        typer.echo(
+            f"error: {describe_os_error(error)}. The published warehouse "
+            f"{settings.db} was left as it was; what was crawled is kept and is loaded "
+            "by the next run.",
+            err=True,
+        )
         raise typer.Exit(DISK_FULL_EXIT) from error
 
 
@@ -199,9 +247,12 @@ def finish(crawl_result: Any, load_report: Any, transformed: bool | None) -> int
 
 # ---------------------------------------------------------------------------- commands
 @app.command()
-def crawl(sources: SourcesOption = None,
-          only: Annotated[list[str] | None, typer.Option(
-              "--only", help="Crawl only this source key (repeatable).")] = None) -> None:
+def crawl(
+    sources: SourcesOption = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Crawl only this source key (repeatable).")
+    ] = None,
+) -> None:
     """Crawl the sources into landing files (one per source run) under <data-dir>/landing."""
     settings = get_settings()
     result = run_crawl(settings, resolve_sources(sources, settings), only=only)
@@ -229,9 +280,13 @@ def transform(full_refresh: FullRefreshOption = False) -> None:
     raise typer.Exit(0 if ok else 1)
 
 
-def crawl_load_transform(settings: Settings, sources_file: Path,
-                         substitutions: dict[str, str] | None = None,
-                         replay: Any = None, full_refresh: bool = False) -> int:
+def crawl_load_transform(
+    settings: Settings,
+    sources_file: Path,
+    substitutions: dict[str, str] | None = None,
+    replay: Any = None,
+    full_refresh: bool = False,
+) -> int:
     """The main job: crawl, load, build, and publish only what built; returns the exit code."""
     with building(settings) as build:
         if replay is not None:
@@ -244,8 +299,11 @@ def crawl_load_transform(settings: Settings, sources_file: Path,
         # crawl (a full disk, a crash) leaves runs that this one loads.
         report = run_load(settings, build)
         loaded_anything = any(not run.skipped and not run.error for run in report.runs)
-        transformed = (run_transform(settings, build, full_refresh)
-                       if result.manifests or loaded_anything else None)
+        transformed = (
+            run_transform(settings, build, full_refresh)
+            if result.manifests or loaded_anything
+            else None
+        )
         if transformed:
             publish(build, settings)
     return finish(result, report, transformed)
@@ -255,8 +313,11 @@ def crawl_load_transform(settings: Settings, sources_file: Path,
 def nightly(sources: SourcesOption = None, full_refresh: FullRefreshOption = False) -> None:
     """Crawl, load and transform: the job to run every night (never uses the recording)."""
     settings = get_settings()
-    raise typer.Exit(crawl_load_transform(settings, resolve_sources(sources, settings),
-                                          full_refresh=full_refresh))
+    raise typer.Exit(
+        crawl_load_transform(
+            settings, resolve_sources(sources, settings), full_refresh=full_refresh
+        )
+    )
 
 
 @app.command()
@@ -265,22 +326,43 @@ def demo() -> None:
     from warehouse.replay import RECORDING_DIR, ReplayServer, load_routes
 
     settings = get_settings()
-    code = crawl_load_transform(settings, RECORDING_DIR / "sources.yml",
-                                replay=ReplayServer(load_routes(RECORDING_DIR)))
+    code = crawl_load_transform(
+        settings, RECORDING_DIR / "sources.yml", replay=ReplayServer(load_routes(RECORDING_DIR))
+    )
     if code == 0:
         describe_warehouse(settings)
+        write_demo_report(settings)
     raise typer.Exit(code)
+
+
+def write_demo_report(settings: Settings) -> Path:
+    """Write the study's HTML report of the warehouse beside it and say where it is."""
+    from warehouse.report_html import write_html
+
+    path = settings.data_dir / "report.html"
+    drawn = write_html(settings.db, path)
+    typer.echo(f"The study's report ({drawn.drawn} charts): {path.resolve()}")
+    return path
 
 
 @app.command("eval")
 def evaluate(
-    warehouse: Annotated[Path | None, typer.Option(
-        "--warehouse", help="Score this warehouse, already built from the bundled recording, "
-        "instead of building a scratch one (faster while tuning).")] = None,
-    labels: Annotated[Path | None, typer.Option(
-        "--labels", help="Hand labels (JSON lines); default: eval/labels.jsonl.")] = None,
-    keep: Annotated[Path | None, typer.Option(
-        "--keep", help="Build the scratch warehouse in this folder and keep it.")] = None,
+    warehouse: Annotated[
+        Path | None,
+        typer.Option(
+            "--warehouse",
+            help="Score this warehouse, already built from the bundled recording, "
+            "instead of building a scratch one (faster while tuning).",
+        ),
+    ] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option("--labels", help="Hand labels (JSON lines); default: eval/labels.jsonl."),
+    ] = None,
+    keep: Annotated[
+        Path | None,
+        typer.Option("--keep", help="Build the scratch warehouse in this folder and keep it."),
+    ] = None,
 ) -> None:
     """Score role family, industry, skills and themes against the hand labels (95% intervals).
 
@@ -307,13 +389,18 @@ def evaluate(
         if warehouse is None:
             from warehouse.replay import RECORDING_DIR, ReplayServer, load_routes
 
-            folder = keep or Path(stack.enter_context(
-                tempfile.TemporaryDirectory(prefix="postings-eval-")))
-            settings = get_settings().model_copy(update={
-                "data_dir": folder / "data", "db": folder / "data" / "warehouse.duckdb"})
-            code = crawl_load_transform(settings, RECORDING_DIR / "sources.yml",
-                                        replay=ReplayServer(load_routes(RECORDING_DIR)),
-                                        full_refresh=True)
+            folder = keep or Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="postings-eval-"))
+            )
+            settings = get_settings().model_copy(
+                update={"data_dir": folder / "data", "db": folder / "data" / "warehouse.duckdb"}
+            )
+            code = crawl_load_transform(
+                settings,
+                RECORDING_DIR / "sources.yml",
+                replay=ReplayServer(load_routes(RECORDING_DIR)),
+                full_refresh=True,
+            )
             if code != 0:
                 typer.echo("error: the evaluation warehouse did not build", err=True)
                 raise typer.Exit(code)
@@ -322,8 +409,10 @@ def evaluate(
             typer.echo(f"error: no warehouse at {warehouse}", err=True)
             raise typer.Exit(2)
         predictions = read_predictions(warehouse, (row["posting_id"] for row in rows))
-    typer.echo(f"\nHand labels: {len(rows)} postings of the bundled recording "
-               f"({sum(row['split'] == 'test' for row in rows)} in the test split)\n")
+    typer.echo(
+        f"\nHand labels: {len(rows)} postings of the bundled recording "
+        f"({sum(row['split'] == 'test' for row in rows)} in the test split)\n"
+    )
     typer.echo(format_reports(score(rows, predictions)))
 
 
@@ -334,14 +423,18 @@ def describe_warehouse(settings: Settings) -> None:
     with duckdb.connect(str(settings.db), read_only=True) as connection:
         tables = connection.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_schema in ('raw', 'marts') order by 1, 2").fetchall()
+            "where table_schema in ('raw', 'marts') order by 1, 2"
+        ).fetchall()
         typer.echo(f"\nWarehouse {settings.db}:")
         for schema, table in tables:
             count = connection.execute(
-                f'select count(*) from "{schema}"."{table}"').fetchone()  # names from the catalog
+                f'select count(*) from "{schema}"."{table}"'
+            ).fetchone()  # names from the catalog
             typer.echo(f"  {schema}.{table:<32} {count[0] if count else 0:>8} rows")
-    typer.echo("\nQuery it:  .venv/bin/postings query "
-               "\"select source, count(*) from marts.dim_postings group by 1\"")
+    typer.echo(
+        "\nQuery it:  .venv/bin/postings query "
+        '"select source, count(*) from marts.dim_postings group by 1"'
+    )
 
 
 #: How ``postings query`` opens the warehouse: nothing outside the file, settings locked. A query
@@ -365,10 +458,15 @@ def open_for_query(database: Path) -> Any:
 
 @app.command()
 def query(
-    sql: Annotated[str | None, typer.Argument(
-        help="A SQL query, e.g. 'select * from marts.dim_postings'.")] = None,
-    file: Annotated[Path | None, typer.Option(
-        "--file", "-f", help="Run the SQL of this file instead, e.g. queries/01_*.sql.")] = None,
+    sql: Annotated[
+        str | None, typer.Argument(help="A SQL query, e.g. 'select * from marts.dim_postings'.")
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", "-f", help="Run the SQL of this file instead, e.g. queries/01_*.sql."
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(help="Rows to show at most.")] = 50,
 ) -> None:
     """Run a read-only SQL query (or a query file) on the warehouse and print the result."""
@@ -385,21 +483,28 @@ def query(
     assert sql is not None
     settings = get_settings()
     if not settings.db.exists():
-        typer.echo(f"error: no warehouse at {settings.db} (run `make demo` or `postings nightly`)",
-                   err=True)
+        typer.echo(
+            f"error: no warehouse at {settings.db} (run `make demo` or `postings nightly`)",
+            err=True,
+        )
         raise typer.Exit(2)
     with open_for_query(settings.db) as connection:
         try:
             relation = connection.sql(sql)
         except duckdb.PermissionException as error:
-            typer.echo("error: `postings query` only reads the warehouse; it cannot read or "
-                       f"write other files, attach databases or install extensions ({error})",
-                       err=True)
+            typer.echo(
+                "error: `postings query` only reads the warehouse; it cannot read or "
+                f"write other files, attach databases or install extensions ({error})",
+                err=True,
+            )
             raise typer.Exit(1) from error
         except duckdb.Error as error:
             if "read-only" in str(error) or "configuration has been locked" in str(error):
-                typer.echo("error: `postings query` only reads the warehouse; it cannot "
-                           f"change it or its settings ({error})", err=True)
+                typer.echo(
+                    "error: `postings query` only reads the warehouse; it cannot "
+                    f"change it or its settings ({error})",
+                    err=True,
+                )
             else:
                 typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from error
@@ -412,18 +517,48 @@ def query(
 def report(
     role: Annotated[str, typer.Option(help="Role family to describe.")] = "ml_engineer",
     baseline: Annotated[str, typer.Option(help="Role family to compare it with.")] = (
-        "data_scientist"),
+        "data_scientist"
+    ),
     top: Annotated[int, typer.Option(help="How many skills to list.")] = 15,
+    html_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Write the study's charts as one self-contained HTML page (opens offline).",
+        ),
+    ] = None,
+    png_dir: Annotated[
+        Path | None,
+        typer.Option("--png", help="Write every chart as a PNG file in this folder."),
+    ] = None,
 ) -> None:
-    """Print the study's table (themes, skills, industries: ML engineers vs data scientists)."""
+    """The study: themes, skills, industries of ML engineers vs data scientists.
+
+    Prints the table; with ``--html`` or ``--png`` draws the charts instead (95% intervals,
+    denominators, date range and source mart on every chart).
+    """
     from warehouse.report import report as study_report
+    from warehouse.report_html import UnknownRoleError, write_html, write_png
 
     settings = get_settings()
     if not settings.db.exists():
-        typer.echo(f"error: no warehouse at {settings.db} (run `make demo` or `postings nightly`)",
-                   err=True)
+        typer.echo(
+            f"error: no warehouse at {settings.db} (run `make demo` or `postings nightly`)",
+            err=True,
+        )
         raise typer.Exit(2)
-    typer.echo(study_report(settings.db, role, baseline, top))
+    try:
+        if html_path is not None:
+            drawn = write_html(settings.db, html_path, role, baseline)
+            typer.echo(f"Wrote the report ({drawn.drawn} charts) to {html_path.resolve()}")
+        if png_dir is not None:
+            written = write_png(settings.db, png_dir, role, baseline)
+            typer.echo(f"Wrote {len(written)} charts as PNG to {png_dir.resolve()}")
+        if html_path is None and png_dir is None:
+            typer.echo(study_report(settings.db, role, baseline, top))
+    except UnknownRoleError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
 
 
 #: Where ``postings docs`` serves unless told otherwise: this machine only.
@@ -446,22 +581,31 @@ def docs_server(directory: Path, host: str = DOCS_HOST, port: int = 8080) -> Any
 def docs(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = DOCS_HOST,
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8080,
-    serve: Annotated[bool, typer.Option("--serve/--no-serve",
-                                        help="Serve after generating.")] = True,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after generating.")
+    ] = True,
 ) -> None:
     """Generate the dbt docs (lineage from sources to the fact tables) and serve them locally."""
     from warehouse.pipeline import transform as dbt_transform
 
     settings = get_settings()
     with building(settings) as build:
-        if not dbt_transform(settings, build, "docs", ["generate"]):
+        if not dbt_transform(settings, build, "docs generate"):
             raise typer.Exit(1)
     target = settings.dbt_project_dir.resolve() / "target"
     typer.echo(f"Docs generated in {target}")
+    if settings.db.exists():
+        # The study's charts beside the docs (the `study_report_html` exposure links to them).
+        from warehouse.report_html import write_html
+
+        write_html(settings.db, target / "report.html")
+        typer.echo(f"The study's report: {target / 'report.html'}")
     if not serve:
         return
     with docs_server(target, host, port) as httpd:
-        typer.echo(f"Serving dbt docs on http://{host}:{httpd.server_address[1]}/ (Ctrl-C stops)")
+        address = f"http://{host}:{httpd.server_address[1]}"
+        typer.echo(f"Serving dbt docs on {address}/ and the report on {address}/report.html")
+        typer.echo("Ctrl-C stops")
         with contextlib.suppress(KeyboardInterrupt):
             httpd.serve_forever()
 
@@ -490,10 +634,17 @@ def sources_list(sources: SourcesOption = None) -> None:
 @sources_app.command("add")
 def sources_add(
     url: Annotated[
-        str, typer.Argument(help="A careers page (or posting) URL of a known platform.")
-    ],
+        str | None, typer.Argument(help="A careers page (or posting) URL of a known platform.")
+    ] = None,
     sources: SourcesOption = None,
     company: Annotated[str | None, typer.Option(help="The employer's display name.")] = None,
+    from_candidates: Annotated[
+        bool,
+        typer.Option(
+            "--from-candidates",
+            help="Add the boards of marts.candidate_sources whose first page answers.",
+        ),
+    ] = False,
 ) -> None:
     """Recognise a careers URL (greenhouse, lever, ashby, workable, ...) and add its board."""
     from scrapers.discovery import entry_from_url
@@ -501,6 +652,12 @@ def sources_add(
 
     settings = get_settings()
     path = resolve_sources(sources, settings)
+    if from_candidates:
+        add_candidates(settings, path)
+        return
+    if url is None:
+        typer.echo("error: give a careers URL, or --from-candidates", err=True)
+        raise typer.Exit(2)
     try:
         options = entry_from_url(url)
         if company and "company" not in options:
@@ -512,19 +669,50 @@ def sources_add(
     typer.echo(f"added {entry.key} to {path}: {format_entry(options).strip()}")
 
 
+def add_candidates(settings: Settings, path: Path) -> None:
+    """Probe every candidate board and append those that answer to the sources file."""
+    import json
+
+    from scrapers.sources import SourceConfigError, append_entry, load_sources, parse_entry
+
+    try:
+        known = {entry.key for entry in load_sources(path)} if path.exists() else set()
+        candidates = read_candidates(settings, known)
+    except (SourceConfigError, WarehouseMissing) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    if not candidates:
+        typer.echo(f"no candidate boards that {path} does not list")
+        return
+    entries: list[Any] = []
+    for row in candidates:
+        try:
+            entries.append(parse_entry(json.loads(row["sources_entry"]), len(entries) + 1))
+        except (ValueError, SourceConfigError) as error:  # a recogniser changed since the build
+            typer.echo(f"skipped {row['candidate_source_key']}: {error}", err=True)
+    answering = report_probe(probe_sources(settings, entries))
+    added = 0
+    for entry in entries:
+        if entry.key in answering:
+            try:
+                append_entry(path, entry.options)
+                added += 1
+            except SourceConfigError as error:
+                typer.echo(f"skipped {entry.key}: {error}", err=True)
+    typer.echo(
+        f"added {added} of {len(entries)} candidate boards to {path} (the others did not answer)"
+    )
+
+
 @sources_app.command("check")
 def sources_check(
     sources: SourcesOption = None,
-    only: Annotated[list[str] | None, typer.Option(
-        "--only", help="Check only this source key (repeatable).")] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Check only this source key (repeatable).")
+    ] = None,
 ) -> None:
     """Ask every board for its first page (a few requests each) and report which answer."""
-    import tempfile
-
-    import yaml
-
     from scrapers.sources import SourceConfigError, load_sources
-    from warehouse.pipeline import crawl as crawl_sources
 
     settings = get_settings()
     path = resolve_sources(sources, settings)
@@ -535,24 +723,112 @@ def sources_check(
         raise typer.Exit(2) from error
     if only:
         entries = [entry for entry in entries if entry.key in set(only)]
+    manifests = probe_sources(settings, entries)
+    answering = report_probe(manifests)
+    typer.echo(f"{len(answering)} of {len(manifests)} sources answer")
+    raise typer.Exit(0 if len(answering) == len(manifests) else 1)
+
+
+def probe_sources(settings: Settings, entries: list[Any]) -> list[dict[str, Any]]:
+    """Crawl the first page or so of each entry (3 requests at most) in a scratch directory."""
+    import tempfile
+
+    import yaml
+
+    from warehouse.pipeline import crawl as crawl_sources
+
     with tempfile.TemporaryDirectory(prefix="postings-check-") as scratch:
         probe = Path(scratch) / "sources.yml"
-        probe.write_text(yaml.safe_dump({"sources": [
-            {**entry.options, "max_requests": 3,
-             **({"name": entry.key.split(":", 1)[1]} if "name" not in entry.options else {})}
-            for entry in entries]}, sort_keys=False), encoding="utf-8")
+        probe.write_text(
+            yaml.safe_dump(
+                {
+                    "sources": [
+                        {
+                            **entry.options,
+                            "max_requests": 3,
+                            **(
+                                {"name": entry.key.split(":", 1)[1]}
+                                if "name" not in entry.options
+                                else {}
+                            ),
+                        }
+                        for entry in entries
+                    ]
+                },
+                sort_keys=False,
+            ),
+            encoding="utf-8",
+        )
         probe_settings = settings.model_copy(update={"data_dir": Path(scratch) / "data"})
         result = crawl_sources(probe_settings, probe, on_run=echo_run)
-    answering = 0
+    return list(result.manifests)
+
+
+def report_probe(manifests: list[dict[str, Any]]) -> set[str]:
+    """Print which probed sources answer (postings on the first page, or an empty board)."""
+    answering: set[str] = set()
     typer.echo(f"\n{'source':<40} {'answers':<8} first-page postings / reason")
-    for manifest in sorted(result.manifests, key=lambda m: m["source_key"]):
+    for manifest in sorted(manifests, key=lambda m: m["source_key"]):
         ok = int(manifest.get("postings") or 0) > 0 or manifest["status"] == "empty"
-        answering += ok
+        if ok:
+            answering.add(manifest["source_key"])
         reason = (manifest.get("error_summary") or "").split("\n")[0][:100]
         detail = str(manifest.get("postings", 0)) if ok else reason
         typer.echo(f"{manifest['source_key']:<40} {'yes' if ok else 'NO':<8} {detail}")
-    typer.echo(f"{answering} of {len(result.manifests)} sources answer")
-    raise typer.Exit(0 if answering == len(result.manifests) else 1)
+    return answering
+
+
+def read_candidates(settings: Settings, known: set[str]) -> list[dict[str, Any]]:
+    """The rows of ``marts.candidate_sources`` whose board the sources file does not list."""
+    if not settings.db.exists():
+        raise WarehouseMissing(f"no warehouse at {settings.db}: run postings nightly first")
+    with open_for_query(settings.db) as connection:
+        try:
+            cursor = connection.execute(
+                "select * from marts.candidate_sources "
+                "order by postings_linking desc, candidate_source_key"
+            )
+        except Exception as error:  # the mart is built by the nightly's dbt build
+            raise WarehouseMissing(
+                f"{settings.db} has no marts.candidate_sources yet: run postings transform"
+            ) from error
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [row for row in rows if row["candidate_source_key"] not in known]
+
+
+class WarehouseMissing(Exception):
+    """The warehouse (or the mart a command reads) is not there yet."""
+
+
+@sources_app.command("discover")
+def sources_discover(
+    sources: SourcesOption = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many boards.")] = 50,
+) -> None:
+    """List the boards crawled postings link to that no source crawls (marts.candidate_sources)."""
+    from scrapers.sources import SourceConfigError, load_sources
+
+    settings = get_settings()
+    path = resolve_sources(sources, settings)
+    try:
+        known = {entry.key for entry in load_sources(path)} if path.exists() else set()
+        candidates = read_candidates(settings, known)
+    except (SourceConfigError, WarehouseMissing) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(f"{'candidate board':<44} {'postings':>8}  seen in / example link")
+    for row in candidates[:limit]:
+        typer.echo(
+            f"{row['candidate_source_key']:<44} {row['postings_linking']:>8}  "
+            f"{row['seen_in_sources']}: {row['link_example']}"
+        )
+    typer.echo(
+        f"{len(candidates)} boards not in {path}"
+        + (f" ({limit} shown)" if len(candidates) > limit else "")
+        + "; add those that answer with: postings sources add --from-candidates",
+        err=True,
+    )
 
 
 if __name__ == "__main__":

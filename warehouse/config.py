@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     retry_backoff_base: float = 1.0
     retry_backoff_max: float = 60.0
     max_requests_per_source: int = 5000
+    #: DuckDB's memory limit for the loader and the dbt build: past it DuckDB spills to a
+    #: temporary directory beside the file instead of growing (raise it on a bigger machine).
+    memory_limit: str = "2GB"
     # How many sources are crawled at the same time (each source is one Scrapy crawler).
     parallel_sources: int = 8
     # Credentials for keyed sources; never logged, never landed.

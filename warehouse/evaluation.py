@@ -35,10 +35,27 @@ logger = logging.getLogger(__name__)
 LABELS_FILE = PROJECT_ROOT / "eval" / "labels.jsonl"
 SPLITS = ("tune", "test")
 STUDY_THEMES = ("software_engineering", "data", "production", "systems")
-ROLE_FAMILIES = frozenset({"ml_engineer", "mlops_platform", "research_scientist",
-                           "data_scientist", "data_engineer", "data_analyst", "other"})
-INDUSTRY_BUCKETS = frozenset({"computer_software", "finance_banking", "professional_services",
-                              "staffing_recruiting", "other", "unknown"})
+ROLE_FAMILIES = frozenset(
+    {
+        "ml_engineer",
+        "mlops_platform",
+        "research_scientist",
+        "data_scientist",
+        "data_engineer",
+        "data_analyst",
+        "other",
+    }
+)
+INDUSTRY_BUCKETS = frozenset(
+    {
+        "computer_software",
+        "finance_banking",
+        "professional_services",
+        "staffing_recruiting",
+        "other",
+        "unknown",
+    }
+)
 #: z for a two-sided 95% interval.
 Z_95 = 1.959963984540054
 
@@ -148,36 +165,54 @@ def read_predictions(database: Path, posting_ids: Iterable[str]) -> Predictions:
     with duckdb.connect(str(database), read_only=True) as connection:
         connection.execute("create temp table wanted (posting_id varchar)")
         connection.executemany("insert into wanted values (?)", [[p] for p in wanted])
-        role_family = dict(connection.execute(
-            "select posting_id, role_family from marts.dim_postings "
-            "join wanted using (posting_id)").fetchall())
+        role_family = dict(
+            connection.execute(
+                "select posting_id, role_family from marts.dim_postings "
+                "join wanted using (posting_id)"
+            ).fetchall()
+        )
         industry_rows = connection.execute(
             "select posting_id, coalesce(industry_bucket, 'unknown'), method "
-            "from marts.fct_posting_industries join wanted using (posting_id)").fetchall()
+            "from marts.fct_posting_industries join wanted using (posting_id)"
+        ).fetchall()
         skill_rows = connection.execute(
             "select posting_id, skill_id from marts.fct_posting_skills "
-            "join wanted using (posting_id)").fetchall()
+            "join wanted using (posting_id)"
+        ).fetchall()
         theme_rows = connection.execute(
             "select posting_id, theme_id from marts.fct_posting_themes "
-            "join wanted using (posting_id) where theme_group = 'theme'").fetchall()
-        stated = {row[0] for row in connection.execute(
-            "select distinct posting_id from staging.stg_raw__posting_industry_labels "
-            "join wanted using (posting_id)").fetchall()}
+            "join wanted using (posting_id) where theme_group = 'theme'"
+        ).fetchall()
+        stated = {
+            row[0]
+            for row in connection.execute(
+                "select distinct posting_id from staging.stg_raw__posting_industry_labels "
+                "join wanted using (posting_id)"
+            ).fetchall()
+        }
     skills: dict[str, set[str]] = {}
     for posting_id, skill_id in skill_rows:
         skills.setdefault(posting_id, set()).add(skill_id)
     themes: dict[str, set[str]] = {}
     for posting_id, theme_id in theme_rows:
         themes.setdefault(posting_id, set()).add(theme_id)
-    stated |= {posting_id for posting_id, _, method in industry_rows
-               if method in ("source_field", "stated")}
-    return Predictions(role_family=role_family,
-                       industry_bucket={row[0]: row[1] for row in industry_rows},
-                       industry_stated=stated, skills=skills, themes=themes)
+    stated |= {
+        posting_id
+        for posting_id, _, method in industry_rows
+        if method in ("source_field", "stated")
+    }
+    return Predictions(
+        role_family=role_family,
+        industry_bucket={row[0]: row[1] for row in industry_rows},
+        industry_stated=stated,
+        skills=skills,
+        themes=themes,
+    )
 
 
-def evaluate(labels: list[dict[str, Any]], predictions: Predictions,
-             top: int = 8) -> list[SplitReport]:
+def evaluate(
+    labels: list[dict[str, Any]], predictions: Predictions, top: int = 8
+) -> list[SplitReport]:
     """Score every split (and both together) of ``labels`` against ``predictions``."""
     reports = []
     for split in (*SPLITS, "all"):
@@ -186,14 +221,17 @@ def evaluate(labels: list[dict[str, Any]], predictions: Predictions,
     return reports
 
 
-def _evaluate_split(split: str, rows: list[dict[str, Any]], predictions: Predictions,
-                    top: int) -> SplitReport:
+def _evaluate_split(
+    split: str, rows: list[dict[str, Any]], predictions: Predictions, top: int
+) -> SplitReport:
     report = SplitReport(split)
-    missing = [row["posting_id"] for row in rows
-               if row["posting_id"] not in predictions.role_family]
+    missing = [
+        row["posting_id"] for row in rows if row["posting_id"] not in predictions.role_family
+    ]
     if missing:
-        logger.warning("%d labelled postings are not in the warehouse (first: %s)",
-                       len(missing), missing[0])
+        logger.warning(
+            "%d labelled postings are not in the warehouse (first: %s)", len(missing), missing[0]
+        )
 
     role_confusions: Counter[str] = Counter()
     role_right = 0
@@ -209,8 +247,9 @@ def _evaluate_split(split: str, rows: list[dict[str, Any]], predictions: Predict
     industry_confusions: Counter[str] = Counter()
     known = [row for row in rows if row["industry_bucket"] != "unknown"]
     for kind, subset in (
-            ("stated", [r for r in known if r["posting_id"] in predictions.industry_stated]),
-            ("inferred", [r for r in known if r["posting_id"] not in predictions.industry_stated])):
+        ("stated", [r for r in known if r["posting_id"] in predictions.industry_stated]),
+        ("inferred", [r for r in known if r["posting_id"] not in predictions.industry_stated]),
+    ):
         right = covered = 0
         for row in subset:
             predicted = predictions.industry_bucket.get(row["posting_id"], "unknown")
@@ -251,8 +290,9 @@ def _evaluate_split(split: str, rows: list[dict[str, Any]], predictions: Predict
                 agree += 1
             else:
                 theme_confusions[f"{theme} {'missed' if theme in truth else 'spurious'}"] += 1
-    report.scores.append(Score("themes agreement", split, agree,
-                               len(theme_rows) * len(STUDY_THEMES)))
+    report.scores.append(
+        Score("themes agreement", split, agree, len(theme_rows) * len(STUDY_THEMES))
+    )
     report.confusions["themes"] = theme_confusions.most_common(top)
     return report
 

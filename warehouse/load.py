@@ -33,6 +33,7 @@ No SQL is built from data: file paths, file lists and values are bound as parame
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -55,27 +56,21 @@ from warehouse.schema import create_raw_schema
 
 logger = logging.getLogger(__name__)
 
-#: Columns of a landing record and their DuckDB types (the item contract, scrapers/items.py).
+#: Columns of a landing record and their DuckDB types: the envelope (scrapers/items.py).
 LANDING_COLUMNS: dict[str, str] = {
     "source_kind": "VARCHAR",
     "source_key": "VARCHAR",
     "source_posting_id": "VARCHAR",
     "url": "VARCHAR",
-    "title": "VARCHAR",
-    "company_name": "VARCHAR",
-    "location": "VARCHAR",
-    "remote": "VARCHAR",
-    "department": "VARCHAR",
-    "employment_type": "VARCHAR",
-    "posted_at": "VARCHAR",
-    "description": "VARCHAR",
-    "description_format": "VARCHAR",
-    "description_text": "VARCHAR",
     "payload": "VARCHAR",
     "payload_format": "VARCHAR",
+    "source_context": "JSON",
     "crawl_run_id": "VARCHAR",
     "fetched_at": "VARCHAR",
     "content_hash": "VARCHAR",
+    # Landing files of earlier releases carry the company their spider parsed and no
+    # source_context: that company becomes their context, which is what their parser needs.
+    "company_name": "VARCHAR",
 }
 
 #: The columns that pick sightings and new versions (the first read of a batch).
@@ -277,18 +272,14 @@ select
     staged.crawl_run_id as first_crawl_run_id,
     cast(staged.fetched_at as timestamptz) as first_fetched_at,
     staged.url,
-    staged.title,
-    staged.company_name,
-    staged.location,
-    staged.remote,
-    staged.department,
-    staged.employment_type,
-    staged.posted_at,
-    staged.description,
-    staged.description_format,
-    staged.description_text,
     staged.payload,
     staged.payload_format,
+    coalesce(
+        cast(staged.source_context as varchar),
+        case when staged.company_name is not null
+            then cast(json_object('company', staged.company_name) as varchar) end,
+        '{{}}'
+    ) as source_context,
     new.source_file as _source_file,
     $loaded_at as _loaded_at
 from {_READ_BATCH} as staged
@@ -297,11 +288,14 @@ from {_READ_BATCH} as staged
 
 # The same when a file repeats a record: the repeats are the same version fetched at the same
 # time, so any one of them will do.
-_INSERT_VERSIONS_ONCE = _INSERT_VERSIONS + """
+_INSERT_VERSIONS_ONCE = (
+    _INSERT_VERSIONS
+    + """
 qualify row_number() over (
     partition by staged.filename, staged.source_key, staged.source_posting_id
 ) = 1
 """
+)
 
 _INSERT_SIGHTINGS = """
 insert into raw.sightings by name
@@ -403,8 +397,7 @@ class PendingRun:
 
     def outcome(self, **fields: Any) -> RunLoad:
         """A ``RunLoad`` for this run."""
-        return RunLoad(self.crawl_run_id, self.manifest.source_key, self.manifest.status,
-                       **fields)
+        return RunLoad(self.crawl_run_id, self.manifest.source_key, self.manifest.status, **fields)
 
 
 def find_manifests(landing_dir: Path) -> list[Path]:
@@ -432,8 +425,10 @@ def pending_run(manifest_path: Path, manifest: RunManifest) -> PendingRun:
     landing_path = manifest.landing_path(manifest_path)
     size = landing_path.stat().st_size if landing_path is not None and landing_path.exists() else 0
     if manifest.postings > 0 and not size:
-        raise LoadError(f"{manifest.source_key}: run {run_id} reports postings but its "
-                        f"landing file {landing_name} is missing or empty ({manifest_path.parent})")
+        raise LoadError(
+            f"{manifest.source_key}: run {run_id} reports postings but its "
+            f"landing file {landing_name} is missing or empty ({manifest_path.parent})"
+        )
     source_file = str(landing_path.name if landing_path else manifest_path.name)
     return PendingRun(manifest_path, manifest, landing_path if size else None, size, source_file)
 
@@ -449,9 +444,12 @@ def connect(database: Path) -> duckdb.DuckDBPyConnection:
     create_raw_schema(str(database))
     connection = duckdb.connect(config={"temp_directory": f"{database}.tmp"})
     try:
-        connection.execute(f"attach $path as {WAREHOUSE_CATALOG} "
-                           f"(row_group_size {ROW_GROUP_SIZE:d})", {"path": str(database)})
+        connection.execute(
+            f"attach $path as {WAREHOUSE_CATALOG} (row_group_size {ROW_GROUP_SIZE:d})",
+            {"path": str(database)},
+        )
         connection.execute(f"use {WAREHOUSE_CATALOG}")
+        upgrade_raw(connection)
     except Exception:
         connection.close()
         raise
@@ -460,6 +458,64 @@ def connect(database: Path) -> duckdb.DuckDBPyConnection:
     # lowers the threshold for its batches, which are large (see there).
     _set_checkpoint_threshold(connection, RUN_CHECKPOINT_THRESHOLD)
     return connection
+
+
+def upgrade_raw(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Bring a warehouse written by an earlier release to this raw schema; True if it changed.
+
+    Earlier releases stored fields their spiders parsed beside each payload (``title``,
+    ``description_text``...). They are derived data, now parsed from the payload in dbt, so
+    they are dropped; the company each run's spider was given becomes the version's
+    ``source_context``, as if the version had been landed by this release. Payloads, ids,
+    hashes and every other table are kept as they are, so posting ids and version ids do not
+    change. One transaction: a failure leaves the warehouse as it was.
+    """
+    from warehouse.schema import PARSED_AT_CRAWL_COLUMNS
+
+    rows = connection.execute(
+        "select column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = 'raw' "
+        "and table_name = 'posting_versions'"
+    ).fetchall()
+    columns = {row[0] for row in rows}
+    stale = [name for name in PARSED_AT_CRAWL_COLUMNS if name in columns]
+    if not stale and "source_context" in columns:
+        return False
+    connection.begin()
+    try:
+        if "source_context" not in columns:
+            connection.execute("alter table raw.posting_versions add column source_context varchar")
+        company = "company_name" if "company_name" in columns else "null"
+        connection.execute(
+            "update raw.posting_versions set source_context = coalesce("
+            f"case when {company} is not null then cast(json_object('company', {company}) "
+            "as varchar) end, '{}') "
+            "where source_context is null"
+        )
+        for name in stale:
+            connection.execute(f"alter table raw.posting_versions drop column {name}")
+        connection.commit()
+    except Exception:
+        connection.rollback()
+        raise
+    logger.info(
+        "Upgraded raw.posting_versions: parsed columns dropped (%s); fields are parsed "
+        "from the payloads by dbt",
+        ", ".join(stale) or "none",
+    )
+    return True
+
+
+def upgrade(database: Path) -> bool:
+    """Upgrade the raw schema of an existing warehouse file in place (``upgrade_raw``)."""
+    if not database.exists():
+        return False
+    with duckdb.connect(str(database)) as connection:
+        found = connection.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'raw' and table_name = 'posting_versions'"
+        ).fetchone()
+        return bool(found and found[0]) and upgrade_raw(connection)
 
 
 def already_loaded(connection: duckdb.DuckDBPyConnection, crawl_run_id: str) -> bool:
@@ -480,12 +536,17 @@ def _describe(runs: Sequence[PendingRun]) -> str:
     if len(runs) == 1:
         run = runs[0]
         return f"{run.manifest.source_key}: run {run.crawl_run_id} ({run.source_file})"
-    return (f"batch of {len(runs)} runs ({runs[0].crawl_run_id} ({runs[0].source_file}) .. "
-            f"{runs[-1].crawl_run_id} ({runs[-1].source_file}))")
+    return (
+        f"batch of {len(runs)} runs ({runs[0].crawl_run_id} ({runs[0].source_file}) .. "
+        f"{runs[-1].crawl_run_id} ({runs[-1].source_file}))"
+    )
 
 
-def load_batch(connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun],
-               before_commit: Callable[[str], None] | None = None) -> list[RunLoad]:
+def load_batch(
+    connection: duckdb.DuckDBPyConnection,
+    runs: Sequence[PendingRun],
+    before_commit: Callable[[str], None] | None = None,
+) -> list[RunLoad]:
     """Load several runs (none of them loaded yet) in one transaction: all of them or none.
 
     Returns one ``RunLoad`` per run, in order; raises ``LoadError`` after rolling back.
@@ -503,18 +564,22 @@ def load_batch(connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun]
     connection.begin()
     try:
         if reading:
-            connection.execute(_STAGE_RUNS, {
-                "positions": reading,
-                "paths": paths,
-                "run_ids": [runs[position].crawl_run_id for position in reading],
-                "source_files": [runs[position].source_file for position in reading],
-            })
+            connection.execute(
+                _STAGE_RUNS,
+                {
+                    "positions": reading,
+                    "paths": paths,
+                    "run_ids": [runs[position].crawl_run_id for position in reading],
+                    "source_files": [runs[position].source_file for position in reading],
+                },
+            )
             largest = max(runs[position].landing_bytes for position in reading)
             read = {
                 "paths": paths,
                 "columns": LANDING_COLUMNS,
-                "maximum_object_size": min(MAXIMUM_OBJECT_SIZE,
-                                           max(MINIMUM_OBJECT_SIZE, largest + 1)),
+                "maximum_object_size": min(
+                    MAXIMUM_OBJECT_SIZE, max(MINIMUM_OBJECT_SIZE, largest + 1)
+                ),
             }
             connection.execute(_STAGE_POSTINGS, {**read, "columns": LIGHT_COLUMNS})
             connection.execute(_STAGE_SIGHTINGS)
@@ -530,33 +595,40 @@ def load_batch(connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun]
                 repeats = bool(row and row[0] > expected)
                 for name, value in _VERSIONS_INSERT_SETTINGS.items():
                     connection.execute(f"set {name} = $value", {"value": value})
-                row = connection.execute(_INSERT_VERSIONS_ONCE if repeats else _INSERT_VERSIONS,
-                                         {**read, "loaded_at": loaded_at}).fetchone()
+                row = connection.execute(
+                    _INSERT_VERSIONS_ONCE if repeats else _INSERT_VERSIONS,
+                    {**read, "loaded_at": loaded_at},
+                ).fetchone()
                 _reset_versions_insert_settings(connection)
                 inserted = row[0] if row else 0
                 if inserted != expected:  # the two reads of the files disagree
-                    raise LoadError(f"the second read of the files found {inserted} of the "
-                                    f"{expected} new versions of the first")
+                    raise LoadError(
+                        f"the second read of the files found {inserted} of the "
+                        f"{expected} new versions of the first"
+                    )
             hook("versions")
             connection.execute(_INSERT_SIGHTINGS)
             hook("sightings")
         manifests = [run.manifest for run in runs]
-        connection.execute(_INSERT_RUNS, {
-            "crawl_run_id": [run.crawl_run_id for run in runs],
-            "source_key": [m.source_key for m in manifests],
-            "source_kind": [m.source_kind for m in manifests],
-            "started_at": [m.started_at for m in manifests],
-            "finished_at": [m.finished_at for m in manifests],
-            "finish_reason": [m.finish_reason for m in manifests],
-            "status": [m.status for m in manifests],
-            "requests": [m.requests for m in manifests],
-            "postings": [m.postings for m in manifests],
-            "errors": [m.errors for m in manifests],
-            "error_summary": [m.error_summary for m in manifests],
-            "counters": [json.dumps(m.counters) for m in manifests],
-            "source_file": [run.source_file for run in runs],
-            "loaded_at": loaded_at,
-        })
+        connection.execute(
+            _INSERT_RUNS,
+            {
+                "crawl_run_id": [run.crawl_run_id for run in runs],
+                "source_key": [m.source_key for m in manifests],
+                "source_kind": [m.source_kind for m in manifests],
+                "started_at": [m.started_at for m in manifests],
+                "finished_at": [m.finished_at for m in manifests],
+                "finish_reason": [m.finish_reason for m in manifests],
+                "status": [m.status for m in manifests],
+                "requests": [m.requests for m in manifests],
+                "postings": [m.postings for m in manifests],
+                "errors": [m.errors for m in manifests],
+                "error_summary": [m.error_summary for m in manifests],
+                "counters": [json.dumps(m.counters) for m in manifests],
+                "source_file": [run.source_file for run in runs],
+                "loaded_at": loaded_at,
+            },
+        )
         hook("run")
         connection.commit()
     except Exception as error:
@@ -568,16 +640,25 @@ def load_batch(connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun]
         raise LoadError(f"{_describe(runs)}: load rolled back: {reason}") from error
     finally:
         for table in _TEMP_TABLES:
-            _quietly(lambda table=table: connection.execute(f"drop table if exists {table}"),
-                     f"drop {table}")
+            _quietly(functools.partial(_drop_table, connection, table), f"drop {table}")
     results = []
     for position, run in enumerate(runs):
-        result = run.outcome(new_versions=new_versions.get(position, 0),
-                             sightings=sightings.get(position, 0))
-        logger.debug("Loaded %s (%s): %d new versions, %d sightings", result.crawl_run_id,
-                     result.source_key, result.new_versions, result.sightings)
+        result = run.outcome(
+            new_versions=new_versions.get(position, 0), sightings=sightings.get(position, 0)
+        )
+        logger.debug(
+            "Loaded %s (%s): %d new versions, %d sightings",
+            result.crawl_run_id,
+            result.source_key,
+            result.new_versions,
+            result.sightings,
+        )
         results.append(result)
     return results
+
+
+def _drop_table(connection: duckdb.DuckDBPyConnection, table: str) -> None:
+    connection.execute(f"drop table if exists {table}")
 
 
 def _quietly(step: Callable[[], Any], what: str) -> None:
@@ -588,8 +669,11 @@ def _quietly(step: Callable[[], Any], what: str) -> None:
         logger.warning("After a failed load, could not %s: %s", what, error)
 
 
-def load_run(connection: duckdb.DuckDBPyConnection, manifest_path: Path,
-             before_commit: Callable[[str], None] | None = None) -> RunLoad:
+def load_run(
+    connection: duckdb.DuckDBPyConnection,
+    manifest_path: Path,
+    before_commit: Callable[[str], None] | None = None,
+) -> RunLoad:
     """Load one crawl run in one transaction; loading it again changes nothing.
 
     ``before_commit`` is called with a step name between the statements (tests use it to
@@ -597,8 +681,7 @@ def load_run(connection: duckdb.DuckDBPyConnection, manifest_path: Path,
     """
     manifest = read_manifest(manifest_path)
     if already_loaded(connection, manifest.crawl_run_id):
-        return RunLoad(manifest.crawl_run_id, manifest.source_key, manifest.status,
-                       skipped=True)
+        return RunLoad(manifest.crawl_run_id, manifest.source_key, manifest.status, skipped=True)
     [result] = load_batch(connection, [pending_run(manifest_path, manifest)], before_commit)
     return result
 
@@ -614,8 +697,9 @@ def _failed(path: Path, error: LoadError) -> RunLoad:
     return RunLoad(path.name.removesuffix(MANIFEST_SUFFIX), key, status, error=str(error))
 
 
-def _load_one_by_one(connection: duckdb.DuckDBPyConnection,
-                     runs: Sequence[PendingRun]) -> list[RunLoad]:
+def _load_one_by_one(
+    connection: duckdb.DuckDBPyConnection, runs: Sequence[PendingRun]
+) -> list[RunLoad]:
     """Load a failed batch's runs one transaction each, so only the bad ones fail."""
     outcomes = []
     _set_checkpoint_threshold(connection, RUN_CHECKPOINT_THRESHOLD)
@@ -641,9 +725,14 @@ def _set_checkpoint_threshold(connection: duckdb.DuckDBPyConnection, threshold: 
     connection.execute("set checkpoint_threshold = $threshold", {"threshold": threshold})
 
 
-def load(database: Path, landing_dir: Path, manifests: Iterable[Path] | None = None,
-         progress: Callable[[int, int, RunLoad], None] | None = None,
-         batch_bytes: int = BATCH_BYTES, memory_limit: str = MEMORY_LIMIT) -> LoadReport:
+def load(
+    database: Path,
+    landing_dir: Path,
+    manifests: Iterable[Path] | None = None,
+    progress: Callable[[int, int, RunLoad], None] | None = None,
+    batch_bytes: int = BATCH_BYTES,
+    memory_limit: str = MEMORY_LIMIT,
+) -> LoadReport:
     """Load every finished run under ``landing_dir`` (or the given manifests) not yet loaded.
 
     Runs are loaded in batches of up to ``batch_bytes`` of landing files, one transaction each,
@@ -672,8 +761,10 @@ def load(database: Path, landing_dir: Path, manifests: Iterable[Path] | None = N
                 read.append(read_manifest(path))
             except LoadError as error:
                 read.append(error)
-        loaded = loaded_run_ids(connection, [manifest.crawl_run_id for manifest in read
-                                             if not isinstance(manifest, LoadError)])
+        loaded = loaded_run_ids(
+            connection,
+            [manifest.crawl_run_id for manifest in read if not isinstance(manifest, LoadError)],
+        )
         # Manifests reported once the current batch is done, in order: each one's RunLoad
         # (skipped, or failed before loading) or its run in the batch.
         waiting: list[RunLoad | PendingRun] = []
@@ -713,8 +804,7 @@ def load(database: Path, landing_dir: Path, manifests: Iterable[Path] | None = N
             if run_id in batch_run_ids:
                 flush()  # the same run twice: load the first, then skip (or retry) the second
             if run_id in loaded:
-                waiting.append(RunLoad(run_id, manifest.source_key, manifest.status,
-                                       skipped=True))
+                waiting.append(RunLoad(run_id, manifest.source_key, manifest.status, skipped=True))
                 continue
             try:
                 run = pending_run(path, manifest)

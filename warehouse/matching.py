@@ -29,8 +29,22 @@ _KEPT = frozenset(b".&+#")
 _BYTE_TABLE = bytes(
     byte if (chr(byte).isalnum() or byte in _KEPT or byte >= 128) else 32 for byte in range(256)
 )
-_TYPOGRAPHIC = ("\u2019", "\u2018", "\u201c", "\u201d", "\u2013", "\u2014", "\u2022",
-                "\u00b7", "\u2026", "\u00a0", "\u2023", "\u25cf", "\u2212", "\u3000")
+_TYPOGRAPHIC = (
+    "\u2019",
+    "\u2018",
+    "\u201c",
+    "\u201d",
+    "\u2013",
+    "\u2014",
+    "\u2022",
+    "\u00b7",
+    "\u2026",
+    "\u00a0",
+    "\u2023",
+    "\u25cf",
+    "\u2212",
+    "\u3000",
+)
 
 
 def normalise(text: str) -> str:
@@ -106,8 +120,9 @@ class TermMatcher:
                 found[(key, form)] = found.get((key, form), 0) + occurrences
         return found
 
-    def match_rows(self, documents: Iterable[tuple[str, str, str | None]]
-                   ) -> Iterator[tuple[str, str, str, str, int]]:
+    def match_rows(
+        self, documents: Iterable[tuple[str, str, str | None]]
+    ) -> Iterator[tuple[str, str, str, str, int]]:
         """``(document_id, field, pattern_key, matched_form, count)`` for every match.
 
         ``documents`` yields ``(document_id, field, text)``.
@@ -123,18 +138,23 @@ class TermMatcher:
 DictionaryTerm = tuple[str, str, str, bool]
 
 #: The rows :func:`match_batches` yields: one per document, field and term found.
-MATCH_SCHEMA = pa.schema([
-    ("posting_id", pa.string()),
-    ("field", pa.string()),
-    ("term_set", pa.string()),
-    ("term_key", pa.string()),
-    ("matched_form", pa.string()),
-    ("mention_count", pa.int64()),
-])
+_MATCH_FIELDS: list[pa.Field[Any]] = [
+    pa.field("posting_id", pa.string()),
+    pa.field("field", pa.string()),
+    pa.field("term_set", pa.string()),
+    pa.field("term_key", pa.string()),
+    pa.field("matched_form", pa.string()),
+    pa.field("mention_count", pa.int64()),
+]
+MATCH_SCHEMA = pa.schema(_MATCH_FIELDS)
 
 
-def match_schema(input_schema: pa.Schema | None = None, *, id_column: str = "posting_id",
-                 carry: Sequence[str] = ()) -> pa.Schema:
+def match_schema(
+    input_schema: pa.Schema | None = None,
+    *,
+    id_column: str = "posting_id",
+    carry: Sequence[str] = (),
+) -> pa.Schema:
     """The schema of :func:`match_batches`' rows for these options.
 
     With the defaults it is :data:`MATCH_SCHEMA`. Otherwise the first column is named
@@ -149,9 +169,14 @@ def match_schema(input_schema: pa.Schema | None = None, *, id_column: str = "pos
     return pa.schema(fields + list(MATCH_SCHEMA)[1:])
 
 
-def match_batches(terms: Iterable[DictionaryTerm], batches: Iterable[pa.RecordBatch], *,
-                  fields: Mapping[str, str], id_column: str = "posting_id",
-                  carry: Sequence[str] = ()) -> Iterator[pa.RecordBatch]:
+def match_batches(
+    terms: Iterable[DictionaryTerm],
+    batches: Iterable[pa.RecordBatch],
+    *,
+    fields: Mapping[str, str],
+    id_column: str = "posting_id",
+    carry: Sequence[str] = (),
+) -> Iterator[pa.RecordBatch]:
     """Match every text of every batch against the dictionary, one output batch per input batch.
 
     ``fields`` maps the output's ``field`` value to the input column holding that text, e.g.
@@ -175,9 +200,9 @@ def match_batches(terms: Iterable[DictionaryTerm], batches: Iterable[pa.RecordBa
         rows: list[int] = []  # the input row of each match, to copy the carried columns
         columns: dict[str, list[Any]] = {name: [] for name in MATCH_SCHEMA.names}
         for field, column in fields.items():
-            texts = batch.column(column).to_pylist()
-            for row, (document_id, text) in enumerate(zip(ids, texts, strict=True)):
-                for (key, form), occurrences in matcher.count(text).items():
+            texts: list[str | None] = batch.column(column).to_pylist()
+            for row, (document_id, document) in enumerate(zip(ids, texts, strict=True)):
+                for (key, form), occurrences in matcher.count(document).items():
                     term_set, term_key = identities[int(key)]
                     rows.append(row)
                     columns["posting_id"].append(document_id)
@@ -188,8 +213,10 @@ def match_batches(terms: Iterable[DictionaryTerm], batches: Iterable[pa.RecordBa
                     columns["mention_count"].append(occurrences)
         if rows:
             picked = pa.array(rows, pa.int64())
-            arrays = [pa.array(columns["posting_id"], pa.string())]
+            arrays: list[pa.Array[Any]] = [pa.array(columns["posting_id"], pa.string())]
             arrays += [batch.column(name).take(picked) for name in carry]
-            arrays += [pa.array(columns[name], MATCH_SCHEMA.field(name).type)
-                       for name in MATCH_SCHEMA.names[1:]]
+            arrays += [
+                pa.array(columns[name], MATCH_SCHEMA.field(name).type)
+                for name in MATCH_SCHEMA.names[1:]
+            ]
             yield pa.record_batch(arrays, schema=schema)

@@ -66,10 +66,14 @@ def child_environment(settings: Settings, extra: dict[str, str] | None = None) -
     return environment
 
 
-def crawl(settings: Settings, sources_file: Path, substitutions: dict[str, str] | None = None,
-          only: list[str] | None = None,
-          on_run: Callable[[dict[str, Any]], None] | None = None,
-          log_level: str = "WARNING") -> CrawlResult:
+def crawl(
+    settings: Settings,
+    sources_file: Path,
+    substitutions: dict[str, str] | None = None,
+    only: list[str] | None = None,
+    on_run: Callable[[dict[str, Any]], None] | None = None,
+    log_level: str = "WARNING",
+) -> CrawlResult:
     """Crawl every source of ``sources_file`` into landing files; report each run as it ends."""
     from scrapers.sources import load_sources
 
@@ -79,9 +83,19 @@ def crawl(settings: Settings, sources_file: Path, substitutions: dict[str, str] 
     before = set(landing_dir.rglob("*.run.json"))
     with tempfile.TemporaryDirectory(prefix="postings-crawl-") as scratch:
         summary_path = Path(scratch) / "summary.json"
-        command = [sys.executable, "-m", "scrapers.runner", "--sources", str(sources_file),
-                   "--landing-dir", str(landing_dir), "--summary", str(summary_path),
-                   "--parallel", str(settings.parallel_sources)]
+        command = [
+            sys.executable,
+            "-m",
+            "scrapers.runner",
+            "--sources",
+            str(sources_file),
+            "--landing-dir",
+            str(landing_dir),
+            "--summary",
+            str(summary_path),
+            "--parallel",
+            str(settings.parallel_sources),
+        ]
         for name, value in (substitutions or {}).items():
             command += ["--substitute", f"{name}={value}"]
         for key in only or []:
@@ -118,42 +132,64 @@ def release_dbt_connection() -> None:
     """Close the DuckDB database dbt keeps open in this process after ``dbtRunner`` returns.
 
     The profile sets ``keep_open: true`` (one connection for the whole build instead of one per
-    node: about 1.6x faster on the demo), so dbt-duckdb caches an open database in a class
-    attribute; the next open of the same file with another configuration (the publish step,
-    a read-only check) would fail while it lives. dbt-duckdb 1.11 has no public call for this.
+    node: about 1.6x faster on the demo), so dbt-duckdb keeps one open environment per process;
+    the next open of the same file with another configuration (the publish step, a read-only
+    check) would fail while it lives. dbt-duckdb's connection manager has public class methods
+    for both steps: ``env()`` (raises when none was created) and ``close_all_connections()``.
     """
     try:
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     except ImportError:  # pragma: no cover - dbt-duckdb is a pinned dependency
         return
-    environment = getattr(DuckDBConnectionManager, "_ENV", None)
-    if environment is not None:
-        with contextlib.suppress(Exception):
-            environment.close()
-        DuckDBConnectionManager._ENV = None
+    try:
+        environment = DuckDBConnectionManager.env()
+    except Exception:  # no build ran in this process: nothing to close
+        return
+    with contextlib.suppress(Exception):
+        environment.close()  # type: ignore[no-untyped-call]  # dbt-duckdb is untyped
+    DuckDBConnectionManager.close_all_connections()  # type: ignore[no-untyped-call]
 
 
 #: What the incremental models' stored rows were built by: every file under these paths of the
-#: dbt project, plus the term matcher the Python model calls.
+#: dbt project, plus the Python the dbt models call (the term matcher, the parse step and every
+#: kind's parser).
 PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
 MATCHER_MODULE = Path(__file__).resolve().parent / "matching.py"
+PARSE_MODULE = Path(__file__).resolve().parent / "parse.py"
+
+
+def code_inputs() -> list[Path]:
+    """The Python files whose code decides what the dbt models hold (parsers, matcher)."""
+    from scrapers.kinds import parser_files
+
+    return [MATCHER_MODULE, PARSE_MODULE, *parser_files()]
+
+
 #: Where a successful build records the fingerprint of the project that built it.
 STATE_TABLE = "meta.dbt_build_state"
 
 
 def project_fingerprint(project_dir: Path) -> str:
-    """sha256 over the paths and contents of the dbt project's models, macros, seeds and config.
+    """sha256 over the dbt project's models, macros, seeds and config, and the parsers' code.
 
-    Incremental models keep rows built by earlier code: when a rule, a seed or a model changes,
-    those rows are stale, and the next build must rebuild everything (``--full-refresh``).
+    Incremental models keep rows built by earlier code: when a rule, a seed, a model or a
+    kind's parser changes, those rows are stale, and the next build must rebuild everything
+    (``--full-refresh``) from the stored payloads.
     """
     digest = hashlib.sha256()
     files: list[Path] = []
     for name in PROJECT_INPUTS:
         path = project_dir / name
         files += [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    for path in [*files, MATCHER_MODULE]:
-        digest.update(str(path.relative_to(project_dir.parent)).encode())
+    named: list[tuple[Path, Path]] = [
+        (path, path.relative_to(project_dir.parent)) for path in files
+    ]
+    named += [
+        (path, path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path)
+        for path in code_inputs()
+    ]
+    for path, label in named:
+        digest.update(str(label).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
@@ -180,12 +216,13 @@ def last_build(database: Path) -> BuildState | None:
     with duckdb.connect(str(database)) as connection:
         found = connection.execute(
             "select count(*) from information_schema.columns where table_schema = 'meta' "
-            "and table_name = 'dbt_build_state' and column_name = 'built_through'").fetchone()
+            "and table_name = 'dbt_build_state' and column_name = 'built_through'"
+        ).fetchone()
         tested = "cast(built_through as varchar)" if found and found[0] else "null"
         try:
             row = connection.execute(
-                f"select fingerprint, {tested} from {STATE_TABLE} "
-                "order by built_at desc limit 1").fetchone()
+                f"select fingerprint, {tested} from {STATE_TABLE} order by built_at desc limit 1"
+            ).fetchone()
         except duckdb.CatalogException:  # never built
             return None
     return BuildState(row[0], row[1]) if row else None
@@ -205,7 +242,8 @@ def has_built_tables(database: Path) -> bool:
         row = connection.execute(
             "select count(*) from information_schema.tables "
             "where table_schema in (select unnest($schemas)) and table_type = 'BASE TABLE'",
-            {"schemas": list(BUILT_SCHEMAS)}).fetchone()
+            {"schemas": list(BUILT_SCHEMAS)},
+        ).fetchone()
     return bool(row and row[0])
 
 
@@ -219,14 +257,16 @@ def newest_load(database: Path) -> str | None:
         try:
             row = connection.execute(
                 "select cast(greatest((select max(_loaded_at) from raw.crawl_runs), "
-                "(select max(_loaded_at) from raw.posting_versions)) as varchar)").fetchone()
+                "(select max(_loaded_at) from raw.posting_versions)) as varchar)"
+            ).fetchone()
         except duckdb.CatalogException:  # no raw schema yet
             return None
     return row[0] if row else None
 
 
-def record_build(database: Path, fingerprint: str, full_refresh: bool,
-                 built_through: str | None = None) -> None:
+def record_build(
+    database: Path, fingerprint: str, full_refresh: bool, built_through: str | None = None
+) -> None:
     """Record that the project with ``fingerprint`` built ``database`` (after a success only).
 
     ``built_through`` is the newest load time the build's data tests covered: the next
@@ -236,15 +276,36 @@ def record_build(database: Path, fingerprint: str, full_refresh: bool,
 
     with duckdb.connect(str(database)) as connection:
         connection.execute("create schema if not exists meta")
-        connection.execute(f"create table if not exists {STATE_TABLE} ("
-                           "fingerprint varchar not null, built_at timestamptz not null, "
-                           "full_refresh boolean not null)")
-        connection.execute(f"alter table {STATE_TABLE} "
-                           "add column if not exists built_through timestamptz")
+        connection.execute(
+            f"create table if not exists {STATE_TABLE} ("
+            "fingerprint varchar not null, built_at timestamptz not null, "
+            "full_refresh boolean not null)"
+        )
+        connection.execute(
+            f"alter table {STATE_TABLE} add column if not exists built_through timestamptz"
+        )
         connection.execute(
             f"insert into {STATE_TABLE} (fingerprint, built_at, full_refresh, built_through) "
             "values ($fingerprint, now(), $full, cast($built_through as timestamptz))",
-            {"fingerprint": fingerprint, "full": full_refresh, "built_through": built_through})
+            {"fingerprint": fingerprint, "full": full_refresh, "built_through": built_through},
+        )
+
+
+def dbt_environment(
+    settings: Settings, database: Path, built_through: str | None
+) -> dict[str, str | None]:
+    """What dbt reads of this run, from ``settings``: the only values passed to it by variables.
+
+    dbt's profile (profiles.yml) and macros/get_where_subquery.sql read these with
+    ``env_var``: the build copy of the warehouse, DuckDB's memory limit, and the scope of the
+    data tests (the newest load time the last build tested; None on a full build). Nothing else
+    reads them, and they are set only for the duration of the dbt call.
+    """
+    return {
+        "POSTINGS_DBT_DB": str(database.resolve()),
+        "POSTINGS_DBT_MEMORY_LIMIT": settings.memory_limit,
+        "POSTINGS_DBT_BUILT_THROUGH": built_through,
+    }
 
 
 def _set_environment(values: dict[str, str | None]) -> None:
@@ -268,12 +329,25 @@ def _environment(**values: str | None) -> Iterator[None]:
 
 
 #: dbt arguments after which a build no longer tests every new row.
-_SELECTING = {"--select", "-s", "--exclude", "--selector", "--models", "-m", "--resource-type",
-              "--resource-types"}
+_SELECTING = {
+    "--select",
+    "-s",
+    "--exclude",
+    "--selector",
+    "--models",
+    "-m",
+    "--resource-type",
+    "--resource-types",
+}
 
 
-def transform(settings: Settings, database: Path, command: str = "build",
-              extra_args: list[str] | None = None, full_refresh: bool | None = None) -> bool:
+def transform(
+    settings: Settings,
+    database: Path,
+    command: str = "build",
+    extra_args: list[str] | None = None,
+    full_refresh: bool | None = None,
+) -> bool:
     """Run ``dbt <command>`` on ``database`` (the build copy); True when dbt succeeded.
 
     ``dbt build`` is incremental: the heavy models add only what was loaded since the last
@@ -281,15 +355,19 @@ def transform(settings: Settings, database: Path, command: str = "build",
     left to None, when the project (models, macros, seeds, matcher) differs from the one that
     last built this file, so a changed rule never leaves rows built by the old one. The tests
     of the raw history check only rows loaded since the last successful build, whose
-    ``built_through`` this records and passes to the next build (as ``POSTINGS_BUILT_THROUGH``,
+    ``built_through`` this records and passes to the next build (as ``POSTINGS_DBT_BUILT_THROUGH``,
     read by macros/get_where_subquery.sql); a full refresh, or dbt run by hand, checks them all.
     dbt unit tests check code, not data: they run in the test suite (tests/dbt, tests/e2e), not
     in the nightly build.
     """
     from dbt.cli.main import dbtRunner
 
+    from warehouse.load import upgrade
+
     project = settings.dbt_project_dir.resolve()
     building = command == "build"
+    if building:
+        upgrade(database)  # a warehouse of an earlier release: parsed columns out of raw
     extra = list(extra_args or [])
     fingerprint = project_fingerprint(project) if building else ""
     previous = last_build(database) if building else None
@@ -298,13 +376,13 @@ def transform(settings: Settings, database: Path, command: str = "build",
             # Tables built by a version that recorded no build: their code is unknown.
             full_refresh = has_built_tables(database)
             if full_refresh:
-                logger.info("The warehouse has dbt tables but no recorded build: "
-                            "rebuilding everything")
+                logger.info(
+                    "The warehouse has dbt tables but no recorded build: rebuilding everything"
+                )
         else:
             full_refresh = previous.fingerprint != fingerprint
             if full_refresh:
-                logger.info("The dbt project changed since the last build: "
-                            "rebuilding everything")
+                logger.info("The dbt project changed since the last build: rebuilding everything")
     options: list[str] = []
     selecting = any(argument.split("=")[0] in _SELECTING for argument in extra)
     built_through = newest_load(database) if building and not selecting else None
@@ -312,14 +390,23 @@ def transform(settings: Settings, database: Path, command: str = "build",
         options += ["--exclude-resource-type", "unit_test"]
         if full_refresh:
             options.append("--full-refresh")
-    args = ["--no-use-colors", command, "--project-dir", str(project), "--profiles-dir",
-            str(project), *options, *extra]
+    # A command of several words ("docs generate") puts its options after all of them.
+    args = [
+        "--no-use-colors",
+        *command.split(),
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        *options,
+        *extra,
+    ]
     logger.info("dbt %s", " ".join(args))
     # The scope of the data tests and of the facts' candidates (macros/get_where_subquery.sql):
     # an environment variable read when a node runs, not a --vars (a var that changes every
     # night makes dbt parse the whole project again), nor a query per node (~280 nodes use it).
     scope = previous.built_through if previous is not None and not full_refresh else None
-    with _environment(POSTINGS_DBT_DB=str(database.resolve()), POSTINGS_BUILT_THROUGH=scope):
+    with _environment(**dbt_environment(settings, database, scope)):
         try:
             result = dbtRunner().invoke(args)
         finally:
@@ -327,8 +414,12 @@ def transform(settings: Settings, database: Path, command: str = "build",
     if result.exception is not None:
         logger.error("dbt %s failed: %s", command, result.exception)
     if not result.success and _dbt_ran_out_of_disk(result):
-        logger.error("dbt %s failed because the disk is full (%s): free space and rerun; the "
-                     "published warehouse was left as it was", command, database.parent)
+        logger.error(
+            "dbt %s failed because the disk is full (%s): free space and rerun; the "
+            "published warehouse was left as it was",
+            command,
+            database.parent,
+        )
     if building and result.success:
         record_build(database, fingerprint, bool(full_refresh), built_through)
     return bool(result.success)
@@ -341,8 +432,9 @@ def _dbt_ran_out_of_disk(result: Any) -> bool:
     if result.exception is not None and is_disk_full(result.exception):
         return True
     nodes = getattr(getattr(result, "result", None), "results", None) or []
-    return any(is_disk_full(RuntimeError(str(getattr(node, "message", "") or "")))
-               for node in nodes)
+    return any(
+        is_disk_full(RuntimeError(str(getattr(node, "message", "") or ""))) for node in nodes
+    )
 
 
 def summarise(crawl_result: CrawlResult | None, load_report: Any | None) -> list[SourceSummary]:
@@ -351,7 +443,8 @@ def summarise(crawl_result: CrawlResult | None, load_report: Any | None) -> list
     if crawl_result is not None:
         for manifest in crawl_result.manifests:
             lines[manifest["crawl_run_id"]] = SourceSummary(
-                source_key=manifest["source_key"], status=manifest["status"],
+                source_key=manifest["source_key"],
+                status=manifest["status"],
                 requests=int(manifest.get("requests") or 0),
                 postings=int(manifest.get("postings") or 0),
                 errors=int(manifest.get("errors") or 0),
@@ -363,8 +456,9 @@ def summarise(crawl_result: CrawlResult | None, load_report: Any | None) -> list
             if line is None and run.skipped:  # loaded on an earlier night: nothing to say
                 continue
             if line is None:
-                line = lines.setdefault(run.crawl_run_id,
-                                        SourceSummary(source_key=run.source_key, status=run.status))
+                line = lines.setdefault(
+                    run.crawl_run_id, SourceSummary(source_key=run.source_key, status=run.status)
+                )
             line.new_versions = run.new_versions
             if run.error:
                 line.status = "load failed"

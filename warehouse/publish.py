@@ -53,7 +53,8 @@ def building(public: Path) -> Iterator[Path]:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
             raise WarehouseBusyError(
-                f"another postings process is building {public} (lock {lock_path})") from error
+                f"another postings process is building {public} (lock {lock_path})"
+            ) from error
         try:
             clean_leftovers(public)
             if not build.exists() and public.exists():

@@ -59,8 +59,9 @@ class Route:
     #: Items the request's JSON body must hold (a POST search body, for instance).
     json_body: dict[str, Any] = field(default_factory=dict)
 
-    def matches(self, path: str, query: dict[str, str], method: str = "GET",
-                body: Any = None) -> bool:
+    def matches(
+        self, path: str, query: dict[str, str], method: str = "GET", body: Any = None
+    ) -> bool:
         """True when the request's method, path, query and JSON body have the route's items."""
         if self.method is not None and method.upper() != self.method.upper():
             return False
@@ -86,8 +87,11 @@ class Route:
             return self.content_type
         name = self.file.name if self.file else self.path
         guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        return f"{guessed}; charset=utf-8" if guessed.startswith(("text/", "application/json")) \
-            or guessed.endswith("xml") else guessed
+        return (
+            f"{guessed}; charset=utf-8"
+            if guessed.startswith(("text/", "application/json")) or guessed.endswith("xml")
+            else guessed
+        )
 
 
 def load_routes(recording_dir: Path) -> list[Route]:
@@ -95,18 +99,20 @@ def load_routes(recording_dir: Path) -> list[Route]:
     document = yaml.safe_load((recording_dir / "routes.yml").read_text(encoding="utf-8"))
     routes = []
     for raw in document["routes"]:
-        routes.append(Route(
-            path=raw["path"],
-            file=recording_dir / raw["file"] if raw.get("file") else None,
-            body=raw["body"].encode("utf-8") if raw.get("body") is not None else None,
-            query={str(k): str(v) for k, v in (raw.get("query") or {}).items()},
-            status=int(raw.get("status", 200)),
-            content_type=raw.get("content_type"),
-            headers=dict(raw.get("headers") or {}),
-            template=bool(raw.get("template", False)),
-            method=str(raw["method"]).upper() if raw.get("method") else None,
-            json_body=dict(raw.get("json") or {}),
-        ))
+        routes.append(
+            Route(
+                path=raw["path"],
+                file=recording_dir / raw["file"] if raw.get("file") else None,
+                body=raw["body"].encode("utf-8") if raw.get("body") is not None else None,
+                query={str(k): str(v) for k, v in (raw.get("query") or {}).items()},
+                status=int(raw.get("status", 200)),
+                content_type=raw.get("content_type"),
+                headers=dict(raw.get("headers") or {}),
+                template=bool(raw.get("template", False)),
+                method=str(raw["method"]).upper() if raw.get("method") else None,
+                json_body=dict(raw.get("json") or {}),
+            )
+        )
     return routes
 
 
@@ -141,7 +147,8 @@ class ReplayServer:
     def base_url(self) -> str:
         """``http://127.0.0.1:<port>``."""
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        host_text = host.decode() if isinstance(host, bytes) else host
+        return f"http://{host_text}:{port}"
 
     def handle(self, handler: BaseHTTPRequestHandler, body: bytes | None = None) -> None:
         """Answer one request from the routes (``body``: the request body of a POST)."""
@@ -155,8 +162,13 @@ class ReplayServer:
             document = None
         for route in self.routes:
             if route.matches(parts.path, query, handler.command or "GET", document):
-                self.send(handler, route.status, route.content(self.base_url), route.mime_type(),
-                          route.headers)
+                self.send(
+                    handler,
+                    route.status,
+                    route.content(self.base_url),
+                    route.mime_type(),
+                    route.headers,
+                )
                 return
         if parts.path == "/robots.txt":
             self.send(handler, 200, b"User-agent: *\nAllow: /\n", "text/plain")
@@ -164,8 +176,13 @@ class ReplayServer:
         self.send(handler, 404, b"not recorded\n", "text/plain")
 
     @staticmethod
-    def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str,
-             headers: dict[str, str] | None = None) -> None:
+    def send(
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Write a complete response."""
         handler.send_response(status)
         handler.send_header("Content-Type", content_type)

@@ -53,12 +53,17 @@ class StudyTable:
             "Share of postings that mention each category (terms, skills) or are in each industry.",
         ]
         for section in self.sections:
-            lines += ["", section.heading,
-                      f"  {'category':<{label_width}}  {self.role:>{role_width}}  "
-                      f"{self.baseline:>{baseline_width}}"]
-            lines += [f"  {label:<{label_width}}  {_percent(share):>{role_width}}  "
-                      f"{_percent(baseline):>{baseline_width}}"
-                      for label, share, baseline in section.rows]
+            lines += [
+                "",
+                section.heading,
+                f"  {'category':<{label_width}}  {self.role:>{role_width}}  "
+                f"{self.baseline:>{baseline_width}}",
+            ]
+            lines += [
+                f"  {label:<{label_width}}  {_percent(share):>{role_width}}  "
+                f"{_percent(baseline):>{baseline_width}}"
+                for label, share, baseline in section.rows
+            ]
         return "\n".join(lines)
 
 
@@ -70,15 +75,24 @@ def _share(mentioning: int | None, postings: int | None) -> float | None:
     return None if not postings else (mentioning or 0) / postings
 
 
-def study_table(connection: duckdb.DuckDBPyConnection, role: str = "ml_engineer",
-                baseline: str = "data_scientist", top_skills: int = 15) -> StudyTable:
+def study_table(
+    connection: duckdb.DuckDBPyConnection,
+    role: str = "ml_engineer",
+    baseline: str = "data_scientist",
+    top_skills: int = 15,
+) -> StudyTable:
     """Compute the study's table of ``role`` against ``baseline`` from the marts."""
-    counts = dict(connection.execute(
-        "select role_family, count(*) from marts.dim_postings where role_family in (?, ?) "
-        "group by role_family", [role, baseline]).fetchall())
+    counts = dict(
+        connection.execute(
+            "select role_family, count(*) from marts.dim_postings where role_family in (?, ?) "
+            "group by role_family",
+            [role, baseline],
+        ).fetchall()
+    )
     sections: list[Section] = []
 
-    theme_rows = connection.execute("""
+    theme_rows = connection.execute(
+        """
         select
             theme_group,
             theme_name,
@@ -90,14 +104,25 @@ def study_table(connection: duckdb.DuckDBPyConnection, role: str = "ml_engineer"
         where role_family in ($role, $baseline)
         group by theme_group, theme_id, theme_name
         order by theme_group, 3 desc nulls last, 5 desc nulls last, theme_name
-    """, {"role": role, "baseline": baseline}).fetchall()
+    """,
+        {"role": role, "baseline": baseline},
+    ).fetchall()
     for group, heading in THEME_GROUPS.items():
-        sections.append(Section(heading, [
-            (name, _share(mentioning, postings), _share(base_mentioning, base_postings))
-            for theme_group, name, mentioning, postings, base_mentioning, base_postings
-            in theme_rows if theme_group == group]))
+        sections.append(
+            Section(
+                heading,
+                [
+                    (name, _share(mentioning, postings), _share(base_mentioning, base_postings))
+                    for theme_group, name, mentioning, postings, base_mentioning, base_postings in (
+                        theme_rows
+                    )
+                    if theme_group == group
+                ],
+            )
+        )
 
-    skill_rows = connection.execute("""
+    skill_rows = connection.execute(
+        """
         select
             skill_name,
             sum(mentioning_postings_count) filter (where role_family = $role),
@@ -110,12 +135,21 @@ def study_table(connection: duckdb.DuckDBPyConnection, role: str = "ml_engineer"
         having sum(mentioning_postings_count) > 0
         order by 2 desc nulls last, 4 desc nulls last, skill_name
         limit $top
-    """, {"role": role, "baseline": baseline, "top": top_skills}).fetchall()
-    sections.append(Section(f"Top {top_skills} skills", [
-        (name, _share(mentioning, postings), _share(base_mentioning, base_postings))
-        for name, mentioning, postings, base_mentioning, base_postings in skill_rows]))
+    """,
+        {"role": role, "baseline": baseline, "top": top_skills},
+    ).fetchall()
+    sections.append(
+        Section(
+            f"Top {top_skills} skills",
+            [
+                (name, _share(mentioning, postings), _share(base_mentioning, base_postings))
+                for name, mentioning, postings, base_mentioning, base_postings in skill_rows
+            ],
+        )
+    )
 
-    industry_rows = connection.execute("""
+    industry_rows = connection.execute(
+        """
         select
             industries.industry_bucket,
             count(*) filter (where postings.role_family = $role),
@@ -126,16 +160,32 @@ def study_table(connection: duckdb.DuckDBPyConnection, role: str = "ml_engineer"
         where postings.role_family in ($role, $baseline)
         group by industries.industry_bucket
         order by 2 desc, 3 desc, 1
-    """, {"role": role, "baseline": baseline}).fetchall()
-    sections.append(Section("Industries (study buckets)", [
-        (bucket, _share(in_role, counts.get(role)), _share(in_baseline, counts.get(baseline)))
-        for bucket, in_role, in_baseline in industry_rows]))
+    """,
+        {"role": role, "baseline": baseline},
+    ).fetchall()
+    sections.append(
+        Section(
+            "Industries (study buckets)",
+            [
+                (
+                    bucket,
+                    _share(in_role, counts.get(role)),
+                    _share(in_baseline, counts.get(baseline)),
+                )
+                for bucket, in_role, in_baseline in industry_rows
+            ],
+        )
+    )
 
     return StudyTable(role, baseline, counts.get(role, 0), counts.get(baseline, 0), sections)
 
 
-def report(database: Path, role: str = "ml_engineer", baseline: str = "data_scientist",
-           top_skills: int = 15) -> str:
+def report(
+    database: Path,
+    role: str = "ml_engineer",
+    baseline: str = "data_scientist",
+    top_skills: int = 15,
+) -> str:
     """The study's table of the warehouse at ``database``, opened read-only, as text."""
     with duckdb.connect(str(database), read_only=True) as connection:
         return study_table(connection, role, baseline, top_skills).render()

@@ -1,10 +1,12 @@
 """The raw schema, declared once in SQLAlchemy Core: the loader is its only writer.
 
 ``raw.posting_versions`` keeps one row per distinct payload of a posting (by content hash), so a
-posting seen unchanged night after night is stored once; ``raw.sightings`` keeps one light row
-per posting and crawl run, from which dbt derives first/last seen and whether a posting is still
-open; ``raw.crawl_runs`` records every run of every source, failed ones included, and doubles as
-the register of loaded landing files.
+posting seen unchanged night after night is stored once. It holds the envelope only (ids, where
+and when it was fetched, the payload as sent and the source context): nothing parsed, so that
+dbt's parse model re-derives every field from history whenever a parser changes.
+``raw.sightings`` keeps one light row per posting and crawl run, from which dbt derives
+first/last seen and whether a posting is still open; ``raw.crawl_runs`` records every run of
+every source, failed ones included, and doubles as the register of loaded landing files.
 
 Keys: ``raw.crawl_runs`` and ``raw.posting_versions`` have primary keys; ``raw.sightings`` has
 none, on purpose. It gains a row per posting and run (~11 million a year at 30,000 open postings
@@ -35,16 +37,19 @@ SCHEMA = "raw"
 metadata = MetaData(schema=SCHEMA)
 
 crawl_runs = Table(
-    "crawl_runs", metadata,
+    "crawl_runs",
+    metadata,
     Column("crawl_run_id", String, primary_key=True),
-    Column("source_key", String, nullable=False,
-           comment="kind:identity, e.g. greenhouse:anthropic"),
+    Column(
+        "source_key", String, nullable=False, comment="kind:identity, e.g. greenhouse:anthropic"
+    ),
     Column("source_kind", String, nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
     Column("finish_reason", String),
-    Column("status", String, nullable=False,
-           comment="succeeded / partial / empty / skipped / failed"),
+    Column(
+        "status", String, nullable=False, comment="succeeded / partial / empty / skipped / failed"
+    ),
     Column("requests", Integer, nullable=False),
     Column("postings", Integer, nullable=False),
     Column("errors", Integer, nullable=False),
@@ -55,32 +60,29 @@ crawl_runs = Table(
 )
 
 posting_versions = Table(
-    "posting_versions", metadata,
+    "posting_versions",
+    metadata,
     Column("source_key", String, primary_key=True),
     Column("source_posting_id", String, primary_key=True),
     Column("content_hash", String, primary_key=True, comment="sha256 of the payload text"),
     Column("source_kind", String, nullable=False),
     Column("first_crawl_run_id", String, nullable=False),
     Column("first_fetched_at", DateTime(timezone=True), nullable=False),
-    Column("url", Text),
-    Column("title", Text),
-    Column("company_name", Text),
-    Column("location", Text),
-    Column("remote", Text),
-    Column("department", Text),
-    Column("employment_type", Text),
-    Column("posted_at", Text, comment="as published; typed in staging"),
-    Column("description", Text, comment="as published (HTML, escaped HTML or text)"),
-    Column("description_format", String),
-    Column("description_text", Text),
+    Column("url", Text, comment="where the payload was fetched from"),
     Column("payload", Text, nullable=False, comment="the record exactly as the source sent it"),
     Column("payload_format", String, nullable=False),
+    Column(
+        "source_context",
+        Text,
+        comment="JSON: what the kind's parser needs of the source entry (e.g. company)",
+    ),
     Column("_source_file", String, nullable=False),
     Column("_loaded_at", DateTime(timezone=True), nullable=False),
 )
 
 sightings = Table(
-    "sightings", metadata,
+    "sightings",
+    metadata,
     Column("crawl_run_id", String, nullable=False),
     Column("source_key", String, nullable=False),
     Column("source_posting_id", String, nullable=False),
@@ -100,3 +102,19 @@ def create_raw_schema(database_path: str) -> None:
             metadata.create_all(connection)
     finally:
         engine.dispose()
+
+
+#: Columns of ``raw.posting_versions`` that earlier releases filled with fields parsed at crawl
+#: time. ``warehouse.load.upgrade_raw`` drops them: fields are now parsed from the payload.
+PARSED_AT_CRAWL_COLUMNS = (
+    "title",
+    "company_name",
+    "location",
+    "remote",
+    "department",
+    "employment_type",
+    "posted_at",
+    "description",
+    "description_format",
+    "description_text",
+)

@@ -1,37 +1,36 @@
--- Posting versions whose published date staging could not read: the text the source sent stays
--- in raw.posting_versions.posted_at, the typed `posted_at` is null. A warning that names each
--- source and record, not a failure: a posting with an unreadable date is still a posting.
+-- Posting versions whose published date staging could not read: the text the parser read from
+-- the payload stays in stg_raw__posting_versions_parsed.posted_at, the typed `posted_at` is null.
+-- A warning that names each source and record, not a failure: a posting with an unreadable date
+-- is still a posting.
 {{ config(severity='warn') }}
 
 with
 
-raw_versions as (
+parsed_versions as (
 
-    select * from {{ source('raw', 'posting_versions') }}
+    select * from {{ ref('stg_raw__posting_versions_parsed') }}
 
 ),
 
 typed_versions as (
 
-    select * from {{ ref('int_posting_versions_unioned') }}
+    select * from {{ ref('stg_raw__posting_versions') }}
 
 ),
 
 unreadable as (
 
     select
-        raw_versions.source_key,
-        raw_versions.source_posting_id,
-        raw_versions.content_hash,
-        raw_versions.posted_at as published_value
+        parsed_versions.source_key,
+        parsed_versions.source_posting_id,
+        parsed_versions.content_hash,
+        parsed_versions.posted_at as published_value
 
-    from raw_versions
+    from parsed_versions
     inner join typed_versions
-        on raw_versions.source_key = typed_versions.source_key
-        and raw_versions.source_posting_id = typed_versions.source_posting_id
-        and raw_versions.content_hash = typed_versions.content_hash
+        on parsed_versions.posting_version_id = typed_versions.posting_version_id
     where
-        nullif(trim(raw_versions.posted_at), '') is not null
+        nullif(trim(parsed_versions.posted_at), '') is not null
         and typed_versions.posted_at is null
 
 )

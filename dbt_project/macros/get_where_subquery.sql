@@ -88,7 +88,7 @@
     raw row present when that build started, so every row up to it was built and tested), as a
     SQL literal; none on a full refresh, at parse time, or when it is not given.
     warehouse/pipeline.py records it in meta.dbt_build_state after each build and passes it to
-    the next in the environment variable POSTINGS_BUILT_THROUGH. Not a var: a var that changes
+    the next in the environment variable POSTINGS_DBT_BUILT_THROUGH. Not a var: a var that changes
     every night would make dbt parse the whole project again every night. Not a query either:
     some 280 nodes ask for it, and a catalog query each cost about a second of a nightly at a
     million postings. dbt run by hand, without it, tests and rebuilds as after a full refresh.
@@ -97,7 +97,7 @@
     {%- if not execute or flags.FULL_REFRESH -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set value = env_var('POSTINGS_BUILT_THROUGH', '') -%}
+    {%- set value = env_var('POSTINGS_DBT_BUILT_THROUGH', '') -%}
     {%- if not value -%}
         {{ return(none) }}
     {%- endif -%}

@@ -1,7 +1,7 @@
-"""One spider per source kind; ``SPIDERS`` maps a sources-file ``kind`` to its spider class.
+"""``SPIDERS`` maps a sources-file ``kind`` to its spider class; ``base`` is what they stand on.
 
-Every module of this package that defines a :class:`PostingsSpider` subclass with a ``name`` is
-registered: adding a source kind is adding one module, with nothing to edit here.
+Each kind's spider lives in its own package, ``scrapers/kinds/<kind>/spider.py``; this module only
+gathers them (``scrapers.kinds.spider_for``), so that adding a kind is adding one package.
 """
 
 from __future__ import annotations
@@ -10,21 +10,33 @@ import importlib
 import inspect
 import pkgutil
 
+from scrapers.kinds import kind_names, spider_for
 from scrapers.spiders.base import PostingsSpider
 
 
-def _discover() -> dict[str, type[PostingsSpider]]:
+def _legacy() -> dict[str, type[PostingsSpider]]:
+    """Spiders still in this package (kinds not yet moved to ``scrapers/kinds``)."""
     found: dict[str, type[PostingsSpider]] = {}
     for module_info in pkgutil.iter_modules(__path__):
         if module_info.name.startswith("_") or module_info.name == "base":
             continue
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         for _, value in inspect.getmembers(module, inspect.isclass):
-            if (issubclass(value, PostingsSpider) and value.__module__ == module.__name__
-                    and getattr(value, "name", None)):
-                if value.name in found and found[value.name] is not value:
-                    raise RuntimeError(f"two spiders are named {value.name!r}")
+            if (
+                issubclass(value, PostingsSpider)
+                and value.__module__ == module.__name__
+                and getattr(value, "name", None)
+            ):
                 found[value.name] = value
+    return found
+
+
+def _discover() -> dict[str, type[PostingsSpider]]:
+    found = _legacy()
+    for kind in kind_names():
+        if kind in found:
+            raise RuntimeError(f"two spiders are named {kind!r}")
+        found[kind] = spider_for(kind)
     return dict(sorted(found.items()))
 
 

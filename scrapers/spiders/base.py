@@ -37,14 +37,10 @@ logger = logging.getLogger(__name__)
 
 #: At most this many error messages are kept for a run's manifest (all are counted).
 MAX_ERROR_MESSAGES = 50
-#: Item fields that hold text; a number in one of them is kept as its text.
-TEXT_FIELDS = ("source_posting_id", "title", "company_name", "location", "remote", "department",
-               "employment_type", "posted_at", "url", "description", "payload")
-#: Fields where a number is ordinary (ids, epoch timestamps); elsewhere it is worth a note.
-NUMBER_FIELDS = frozenset({"source_posting_id", "posted_at", "remote"})
 #: Ids that are a float's non-finite values written out: never one posting's id.
-NOT_FINITE_IDS = frozenset({"nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity",
-                            "-infinity"})
+NOT_FINITE_IDS = frozenset(
+    {"nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+)
 #: A code point that UTF-8 cannot encode (half of a surrogate pair, alone).
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -62,9 +58,13 @@ class PostingsSpider(Spider):
     #: source is checked for (scrapers.scope): they never follow a redirect to another host.
     credential_params: ClassVar[tuple[str, ...]] = ()
     credential_headers: ClassVar[tuple[str, ...]] = ()
+    #: The run's id: given by the runner (``crawl_run_id=`` keyword), else set by the landing
+    #: pipeline when the spider opens.
+    crawl_run_id: str | None = None
 
-    def __init__(self, source_key: str | None = None, options: dict[str, Any] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, source_key: str | None = None, options: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.options: dict[str, Any] = dict(options or {})
         self.options.setdefault("kind", self.name)
@@ -122,14 +122,17 @@ class PostingsSpider(Spider):
         """Count and log a request that failed for good (after retries, robots.txt, HTTP errors)."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        reason_of_scope = failure.value.reason if failure.check(OffScopeRequest) else None
+        error = failure.value
+        reason_of_scope = error.reason if isinstance(error, OffScopeRequest) else None
         if reason_of_scope is not None and request is not None:  # scrapers.scope refused it
             if request.meta.get("scope") == "link" and not request.meta.get("redirect_urls"):
                 self.keep_message(failure.getErrorMessage())  # a link elsewhere: counted only
                 return
             self.count(f"postings/request_failed/{reason_of_scope}")
-            self.note_error(f"{self.source_key}: request {url} failed: {reason_of_scope} "
-                            f"({failure.getErrorMessage()[:300]})")
+            self.note_error(
+                f"{self.source_key}: request {url} failed: {reason_of_scope} "
+                f"({failure.getErrorMessage()[:300]})"
+            )
             return
         reason = failure.type.__name__ if failure.type else "Exception"
         detail = failure.getErrorMessage()[:200]
@@ -155,9 +158,11 @@ class PostingsSpider(Spider):
         redirects = request.meta.get("redirect_urls") or []
         if redirects:
             self.count("postings/request_failed/redirect_loop")
-            self.note_error(f"{self.source_key}: request {redirects[0]} failed: redirect_loop "
-                            f"(redirected back to {request.url} after {len(redirects)} "
-                            "redirects)")
+            self.note_error(
+                f"{self.source_key}: request {redirects[0]} failed: redirect_loop "
+                f"(redirected back to {request.url} after {len(redirects)} "
+                "redirects)"
+            )
         else:
             self.count("postings/skipped/duplicate_request")
 
@@ -197,14 +202,18 @@ class PostingsSpider(Spider):
                 return json.loads(body)
             except UnicodeDecodeError as error:
                 body = response.body.decode("utf-8", errors="replace")
-                self.record_error("invalid_utf8", response.url,
-                                  f"bytes that are not UTF-8 replaced with U+FFFD ({error})"[:300])
+                self.record_error(
+                    "invalid_utf8",
+                    response.url,
+                    f"bytes that are not UTF-8 replaced with U+FFFD ({error})"[:300],
+                )
                 return json.loads(body)
         except ValueError as error:
             self.record_error("invalid_json", response.url, f"page is not JSON ({error})"[:300])
         except RecursionError:
-            self.record_error("invalid_json", response.url,
-                              "page is not JSON that can be read: nested too deeply")
+            self.record_error(
+                "invalid_json", response.url, "page is not JSON that can be read: nested too deeply"
+            )
         return None
 
     def body_decodes(self, response: Response) -> bool:
@@ -216,8 +225,11 @@ class PostingsSpider(Spider):
         try:
             response.body.decode(encoding)
         except (UnicodeDecodeError, LookupError) as error:
-            self.record_error("invalid_encoding", response.url,
-                              f"bytes that are not {encoding} replaced with U+FFFD ({error})"[:300])
+            self.record_error(
+                "invalid_encoding",
+                response.url,
+                f"bytes that are not {encoding} replaced with U+FFFD ({error})"[:300],
+            )
             return False
         return True
 
@@ -232,14 +244,19 @@ class PostingsSpider(Spider):
         """
         from lxml import etree
 
-        parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True,
-                                 load_dtd=False, huge_tree=True)
+        parser = etree.XMLParser(
+            recover=False, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
+        )
         try:
             etree.fromstring(response.body if body is None else body, parser)
         except etree.XMLSyntaxError as error:
-            self.record_error("incomplete_document", response.url,
-                              f"the XML does not parse completely, what follows the error was "
-                              f"not read ({error})"[:300])
+            self.record_error(
+                "incomplete_document",
+                response.url,
+                f"the XML does not parse completely, what follows the error was not read ({error})"[
+                    :300
+                ],
+            )
             return False
         return True
 
@@ -260,49 +277,82 @@ class PostingsSpider(Spider):
                     identifier = None
                 if identifier is None or identifier == "":  # name it by its place in the page
                     identifier = f"#{position}"
-                self.record_error("unparseable_record", identifier,
-                                  f"{type(error).__name__}: {error}"[:300])
+                self.record_error(
+                    "unparseable_record", identifier, f"{type(error).__name__}: {error}"[:300]
+                )
                 continue
             if item is not None:
                 yield item
 
-    def item(self, **fields: Any) -> JobPostingItem:
-        """A posting item of this source, every text field made text that UTF-8 can hold.
+    def envelopes(
+        self,
+        records: Iterable[Any],
+        response: Response,
+        record_id: Callable[[Any], Any],
+        payload: Callable[[Any], str] | None = None,
+        payload_format: str = "json",
+    ) -> Iterator[JobPostingItem]:
+        """One envelope per record of a page: its id, the page's URL and the record as sent.
 
-        A number is kept as its text (noted when a title or a name is a number); an object or a
-        list in a text field is kept as its JSON text, and a lone surrogate becomes U+FFFD, both
-        counted and named. An id that is not a string or a number, or is not finite (``NaN``,
-        ``inf``, or such a float written as text), rejects the record (raises, counted).
+        ``record_id`` picks a record's id; ``payload`` turns the record into the text stored
+        (JSON by default, keys in the source's order). A record whose id cannot be read is
+        counted and skipped; the rest of the page goes on.
         """
-        record_id = fields.get("source_posting_id")
+        dump = payload or dump_payload
+        yield from self.each_record(
+            records,
+            lambda record: self.item(
+                source_posting_id=record_id(record),
+                url=response.url,
+                payload=dump(record),
+                payload_format=payload_format,
+            ),
+            record_id,
+        )
+
+    def source_context(self) -> dict[str, Any]:
+        """What a parser of this kind needs of the source entry beyond the payload.
+
+        The entry's ``company`` (the employer's display name, which an ATS payload often lacks)
+        by default; a kind adds what its parser reads (``scrapers.parsing.ParseContext``).
+        """
+        company = self.options.get("company")
+        return {"company": str(company)} if company else {}
+
+    def item(
+        self, *, source_posting_id: Any, url: str | None, payload: str, payload_format: str = "json"
+    ) -> JobPostingItem:
+        """The envelope of one posting of this source.
+
+        A number id is kept as its text; an id that is not a string or a number, or is not
+        finite (``NaN``, ``inf``, or such a float written as text), rejects the record (raises,
+        counted). A lone surrogate in the payload becomes U+FFFD, counted and named.
+        """
+        record_id = source_posting_id
         if isinstance(record_id, bool) or not isinstance(record_id, str | int | float):
-            raise TypeError(f"source_posting_id is {type(record_id).__name__}, "
-                            "not a string or a number")
+            raise TypeError(
+                f"source_posting_id is {type(record_id).__name__}, not a string or a number"
+            )
         if (isinstance(record_id, float) and not math.isfinite(record_id)) or (
-                isinstance(record_id, str) and record_id.strip().lower() in NOT_FINITE_IDS):
+            isinstance(record_id, str) and record_id.strip().lower() in NOT_FINITE_IDS
+        ):
             self.count("postings/record_error/not_finite_id")
             raise ValueError(f"source_posting_id is {record_id!r}, not a finite number or a name")
-        problems = []
-        for name in TEXT_FIELDS:
-            value = fields.get(name)
-            if value is None:
-                continue
-            if not isinstance(value, str):
-                if isinstance(value, dict | list):
-                    value = json.dumps(value, ensure_ascii=False)
-                    problems.append(f"{name} is a JSON {type(fields[name]).__name__}, "
-                                    "kept as JSON text")
-                else:
-                    if name not in NUMBER_FIELDS:
-                        problems.append(f"{name} is {type(value).__name__} {value!r}, kept as text")
-                    value = str(value)
-            if _LONE_SURROGATE.search(value):
-                value = _LONE_SURROGATE.sub("\ufffd", value)
-                problems.append(f"{name} has a lone surrogate, replaced with U+FFFD")
-            fields[name] = value
-        if problems:
-            self.record_error("unexpected_value", fields["source_posting_id"], "; ".join(problems))
-        return JobPostingItem(source_kind=self.name, source_key=self.source_key, **fields)
+        record_id = str(record_id)
+        if _LONE_SURROGATE.search(payload):
+            payload = _LONE_SURROGATE.sub("\ufffd", payload)
+            self.record_error(
+                "unexpected_value", record_id, "payload has a lone surrogate, replaced with U+FFFD"
+            )
+        return JobPostingItem(
+            source_kind=self.name,
+            source_key=self.source_key,
+            source_posting_id=record_id,
+            url=url,
+            payload=payload,
+            payload_format=payload_format,
+            source_context=self.source_context(),
+        )
 
 
 def dump_payload(record: Any) -> str:

@@ -7,6 +7,7 @@ loader); the real recorded responses go through dbt in tests/e2e. Rules that nee
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -134,48 +135,86 @@ def test_only_complete_runs_close_postings(tmp_path, monkeypatch):
 
 
 def test_impossible_values_become_null_with_their_issue_and_hidden_characters_go(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     """SYNTHETIC Lever records with the values hostile or broken sources have sent."""
     from tests.reliability.conftest import outcome
 
     landing = tmp_path / "landing"
     database = tmp_path / "warehouse.duckdb"
     records = [
-        synthetic_posting("lever:acme", "infinite", posted_at="Infinity",
-                          salaryRange={"min": "Infinity", "max": "NaN", "currency": "USD",
-                                       "interval": "per-year-salary"}),
+        synthetic_posting(
+            "lever:acme",
+            "infinite",
+            posted_at="Infinity",
+            salaryRange={
+                "min": "Infinity",
+                "max": "NaN",
+                "currency": "USD",
+                "interval": "per-year-salary",
+            },
+        ),
         synthetic_posting("lever:acme", "epoch-2286", posted_at="9999999999999"),
         synthetic_posting("lever:acme", "old", posted_at="1990-01-01"),
         synthetic_posting("lever:acme", "next-year", posted_at="2028-06-01"),
         synthetic_posting("lever:acme", "fine", posted_at="2026-10-30T10:00:00Z"),
-        synthetic_posting("lever:acme", "hidden", title="Data\x00 Engineer\u202e\u2066",
-                          company_name="Acme\u202d Co\x07"),
+        synthetic_posting(
+            "lever:acme",
+            "hidden",
+            title="Data\x00 Engineer\u202e\u2066",
+            company_name="Acme\u202d Co\x07",
+        ),
     ]
-    write_run(landing, "lever:acme", "20261101T010000-lever_acme-00000001", records,
-              fetched_at="2026-11-01T01:00:00+00:00")
+    write_run(
+        landing,
+        "lever:acme",
+        "20261101T010000-lever_acme-00000001",
+        records,
+        fetched_at="2026-11-01T01:00:00+00:00",
+    )
     assert not load(database, landing).failed
 
     dbt_build(database, tmp_path, monkeypatch)
 
-    rows = {row[0]: row[1:] for row in query(database, """
+    rows = {
+        row[0]: row[1:]
+        for row in query(
+            database,
+            """
         select source_posting_id, cast(posted_at as varchar), posted_at_issue, salary_min,
                salary_max, salary_issue, title, company_name
-        from marts.dim_postings""")}
+        from marts.dim_postings""",
+        )
+    }
     expected_dates = {
-        "infinite": (None, "not_finite"), "epoch-2286": (None, "more_than_a_year_ahead"),
-        "old": (None, "before_1995"), "next-year": (None, "more_than_a_year_ahead"),
+        "infinite": (None, "not_finite"),
+        "epoch-2286": (None, "more_than_a_year_ahead"),
+        "old": (None, "before_1995"),
+        "next-year": (None, "more_than_a_year_ahead"),
         "fine": ("2026-10-30 10:00:00+00", None),
     }
     observed_dates = {key: rows[key][:2] for key in expected_dates}
     clean = rows["hidden"][5:] == ("Data Engineer", "Acme Co")
-    outcome("value", "Infinity / 13-digit epoch / 1990 dates; NaN salary", "lever:acme",
-            "null with *_issue", str(sorted({issue for _, issue in observed_dates.values()
-                                              if issue})), observed_dates == expected_dates)
-    outcome("value", "NUL and bidi overrides in title and company", "lever:acme",
-            "removed (raw kept)", repr(rows["hidden"][5:]), clean)
+    outcome(
+        "value",
+        "Infinity / 13-digit epoch / 1990 dates; NaN salary",
+        "lever:acme",
+        "null with *_issue",
+        str(sorted({issue for _, issue in observed_dates.values() if issue})),
+        observed_dates == expected_dates,
+    )
+    outcome(
+        "value",
+        "NUL and bidi overrides in title and company",
+        "lever:acme",
+        "removed (raw kept)",
+        repr(rows["hidden"][5:]),
+        clean,
+    )
     assert observed_dates == expected_dates
     assert rows["infinite"][2:5] == (None, None, "not_finite_amount")
     assert rows["hidden"][5:] == ("Data Engineer", "Acme Co")
-    [(raw_title,)] = query(database, "select title from raw.posting_versions "
-                                     "where source_posting_id = 'hidden'")
-    assert raw_title == "Data\x00 Engineer\u202e\u2066"
+    [(raw_payload,)] = query(
+        database, "select payload from raw.posting_versions where source_posting_id = 'hidden'"
+    )
+    assert json.loads(raw_payload)["text"] == "Data\x00 Engineer\u202e\u2066"

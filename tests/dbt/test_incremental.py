@@ -49,9 +49,12 @@ def build(database: Path, work: Path, full_refresh: bool | None = None) -> None:
     """``warehouse.pipeline.transform`` as the CLI runs it, artefacts kept under ``work``."""
     settings = Settings(db=database, data_dir=work)
     assert pipeline.transform(
-        settings, database, "build",
+        settings,
+        database,
+        "build",
         ["--target-path", str(work / "target"), "--log-path", str(work / "logs")],
-        full_refresh=full_refresh)
+        full_refresh=full_refresh,
+    )
 
 
 def contents(database: Path) -> dict[str, tuple[int, int]]:
@@ -59,17 +62,23 @@ def contents(database: Path) -> dict[str, tuple[int, int]]:
     with duckdb.connect(str(database), read_only=True) as connection:
         relations = connection.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_schema in ('intermediate', 'marts') order by all").fetchall()
+            "where table_schema in ('intermediate', 'marts') order by all"
+        ).fetchall()
         found = {}
         for schema, table in relations:
-            columns = [row[0] for row in connection.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = $schema and table_name = $table order by column_name",
-                {"schema": schema, "table": table}).fetchall()]
+            columns = [
+                row[0]
+                for row in connection.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = $schema and table_name = $table order by column_name",
+                    {"schema": schema, "table": table},
+                ).fetchall()
+            ]
             listed = ", ".join(f'"{column}"' for column in columns)
             found[f"{schema}.{table}"] = connection.execute(
-                f'select count(*), sum(hash(struct_pack({listed}))) '
-                f'from (select {listed} from "{schema}"."{table}")').fetchone()
+                f"select count(*), sum(hash(struct_pack({listed}))) "
+                f'from (select {listed} from "{schema}"."{table}")'
+            ).fetchone()
     return found
 
 
@@ -86,20 +95,36 @@ def test_incremental_nightly_equals_a_full_refresh(tmp_path):
     assert not load(database, landing).failed
     build(database, tmp_path / "first")
 
-    changed = posting(gh, "2", "Data Scientist", location="London, UK",
-                      description_text="Data Scientist. We now ask for R, Tableau and dbt. "
-                      + DESCRIPTION)
-    new = posting(gh, "4", "Staff Machine Learning Engineer, Platform",
-                  location="Zürich, Switzerland", salary="CHF 150k - 190k")
+    changed = posting(
+        gh,
+        "2",
+        "Data Scientist",
+        location="London, UK",
+        description_text="Data Scientist. We now ask for R, Tableau and dbt. " + DESCRIPTION,
+    )
+    new = posting(
+        gh,
+        "4",
+        "Staff Machine Learning Engineer, Platform",
+        location="Zürich, Switzerland",
+        salary="CHF 150k - 190k",
+    )
     # The same job on a second board: same company, title and description as `stable`.
     cross = posting(lv, "b", "Machine Learning Engineer", location="Berlin, Germany")
     night(landing, 3, {gh: [stable, changed, new], lv: [cross]})
     assert not load(database, landing).failed
     build(database, tmp_path / "nightly")
 
-    compiled = (tmp_path / "nightly" / "target" / "compiled" / "postings" / "models"
-                / "intermediate"
-                / "int_posting_versions_unioned.sql").read_text(encoding="utf-8")
+    compiled = (
+        tmp_path
+        / "nightly"
+        / "target"
+        / "compiled"
+        / "postings"
+        / "models"
+        / "staging"
+        / "stg_raw__posting_versions.sql"
+    ).read_text(encoding="utf-8")
     assert "loaded_at >= cast(" in compiled  # the nightly really took the incremental branch
 
     rebuilt = tmp_path / "rebuilt.duckdb"
@@ -109,20 +134,33 @@ def test_incremental_nightly_equals_a_full_refresh(tmp_path):
     incremental, full = contents(database), contents(rebuilt)
     assert incremental.keys() == full.keys()
     assert {name for name in full if name.startswith("marts.")} >= {
-        "marts.dim_postings", "marts.fct_posting_skills", "marts.fct_posting_themes",
-        "marts.fct_posting_industries"}
+        "marts.dim_postings",
+        "marts.fct_posting_skills",
+        "marts.fct_posting_themes",
+        "marts.fct_posting_industries",
+    }
     assert {name: value for name, value in incremental.items() if value != full[name]} == {}
 
     with duckdb.connect(str(database), read_only=True) as connection:
-        rows = dict(connection.execute(
-            "select posting_id, is_active from marts.dim_postings").fetchall())
-        skills = {row[0] for row in connection.execute(
-            "select skill_id from marts.fct_posting_skills "
-            "where posting_id = 'greenhouse:acme:2'").fetchall()}
+        rows = dict(
+            connection.execute("select posting_id, is_active from marts.dim_postings").fetchall()
+        )
+        skills = {
+            row[0]
+            for row in connection.execute(
+                "select skill_id from marts.fct_posting_skills "
+                "where posting_id = 'greenhouse:acme:2'"
+            ).fetchall()
+        }
     # The night's changes are in the marts, not only equal between the two builds.
-    assert rows == {"greenhouse:acme:1": True, "greenhouse:acme:2": True,
-                    "greenhouse:acme:3": False, "greenhouse:acme:4": True,
-                    "lever:beta:a": False, "lever:beta:b": True}
+    assert rows == {
+        "greenhouse:acme:1": True,
+        "greenhouse:acme:2": True,
+        "greenhouse:acme:3": False,
+        "greenhouse:acme:4": True,
+        "lever:beta:a": False,
+        "lever:beta:b": True,
+    }
     assert {"tableau", "dbt"} <= skills
 
 
@@ -138,7 +176,8 @@ def test_a_changed_project_rebuilds_everything(tmp_path, monkeypatch):
 
     with duckdb.connect(str(database), read_only=True) as connection:
         history = connection.execute(
-            "select full_refresh from meta.dbt_build_state order by built_at").fetchall()
+            "select full_refresh from meta.dbt_build_state order by built_at"
+        ).fetchall()
     assert history == [(False,), (False,), (True,)]
 
     # Tables built by a version that recorded no build are rebuilt too.
@@ -148,10 +187,15 @@ def test_a_changed_project_rebuilds_everything(tmp_path, monkeypatch):
     build(database, tmp_path / "unrecorded")
     with duckdb.connect(str(database), read_only=True) as connection:
         history = connection.execute(
-            "select full_refresh from meta.dbt_build_state order by built_at").fetchall()
-        columns = {row[0] for row in connection.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = 'marts' and table_name = 'dim_postings'").fetchall()}
+            "select full_refresh from meta.dbt_build_state order by built_at"
+        ).fetchall()
+        columns = {
+            row[0]
+            for row in connection.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'marts' and table_name = 'dim_postings'"
+            ).fetchall()
+        }
     assert history == [(True,)]
     assert "seniority" in columns
 
@@ -159,9 +203,12 @@ def test_a_changed_project_rebuilds_everything(tmp_path, monkeypatch):
 def transform(database: Path, work: Path, full_refresh: bool | None = None) -> bool:
     """``pipeline.transform`` (a build) as the CLI runs it; True when dbt succeeded."""
     return pipeline.transform(
-        Settings(db=database, data_dir=work), database, "build",
+        Settings(db=database, data_dir=work),
+        database,
+        "build",
         ["--target-path", str(work / "target"), "--log-path", str(work / "logs")],
-        full_refresh=full_refresh)
+        full_refresh=full_refresh,
+    )
 
 
 def duplicate_a_sighting(database: Path, run_number: int) -> None:
@@ -169,7 +216,9 @@ def duplicate_a_sighting(database: Path, run_number: int) -> None:
     with duckdb.connect(str(database)) as connection:
         connection.execute(
             "insert into raw.sightings select * from raw.sightings "
-            "where crawl_run_id like $run limit 1", {"run": f"202611{run_number:02d}T%"})
+            "where crawl_run_id like $run limit 1",
+            {"run": f"202611{run_number:02d}T%"},
+        )
 
 
 def test_nightly_data_tests_check_the_rows_loaded_since_the_last_build(tmp_path):
@@ -182,7 +231,8 @@ def test_nightly_data_tests_check_the_rows_loaded_since_the_last_build(tmp_path)
     with duckdb.connect(str(database), read_only=True) as connection:
         recorded, newest = connection.execute(
             "select (select built_through from meta.dbt_build_state), "
-            "(select max(_loaded_at) from raw.posting_versions)").fetchone()
+            "(select max(_loaded_at) from raw.posting_versions)"
+        ).fetchone()
     assert recorded == newest
 
     night(landing, 2, {gh: [posting(gh, "1", "ML Engineer"), posting(gh, "3", "MLOps Engineer")]})
@@ -192,11 +242,22 @@ def test_nightly_data_tests_check_the_rows_loaded_since_the_last_build(tmp_path)
     shutil.copyfile(database, broken_new)
     duplicate_a_sighting(broken_new, 2)
     assert not transform(broken_new, tmp_path / "broken_new")
-    source_tests = (tmp_path / "broken_new" / "target" / "compiled" / "postings" / "models"
-                    / "staging" / "_raw__sources.yml")
-    key_test = next(path for path in source_tests.glob("*.sql")
-                    if "having count(*) > 1" in path.read_text(encoding="utf-8")
-                    and '"sightings"' in path.read_text(encoding="utf-8"))
+    source_tests = (
+        tmp_path
+        / "broken_new"
+        / "target"
+        / "compiled"
+        / "postings"
+        / "models"
+        / "staging"
+        / "_raw__sources.yml"
+    )
+    key_test = next(
+        path
+        for path in source_tests.glob("*.sql")
+        if "having count(*) > 1" in path.read_text(encoding="utf-8")
+        and '"sightings"' in path.read_text(encoding="utf-8")
+    )
     # The test read only the new runs.
     assert "where _loaded_at > cast('" in key_test.read_text(encoding="utf-8")
     # ...and a failed build records nothing, so the next one tests the same rows again.

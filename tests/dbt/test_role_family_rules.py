@@ -65,12 +65,15 @@ def classify():
     connection = duckdb.connect()
     connection.execute(
         "create table rules as select * from read_csv(?, header = true, all_varchar = true)",
-        [str(SEED)])
+        [str(SEED)],
+    )
 
     def first_family(title: str) -> str:
         row = connection.execute(
             "select role_family from rules where regexp_matches(lower(?), title_pattern) "
-            "order by cast(priority as integer) limit 1", [title]).fetchone()
+            "order by cast(priority as integer) limit 1",
+            [title],
+        ).fetchone()
         return row[0] if row else "other"
 
     yield first_family

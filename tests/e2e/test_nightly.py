@@ -63,23 +63,40 @@ def test_nightly_twice_builds_dim_postings_from_the_sources_own_values(warehouse
     assert counts == {"greenhouse": 4, "lever": 4, "ashby": 4, "hackernews": 335, "jsonld": 2}
 
     gh = json.loads((RECORDING_DIR / "greenhouse/greenhouse_1.json").read_text())["jobs"][0]
-    [row] = query(tmp_path, f"""
+    [row] = query(
+        tmp_path,
+        f"""
         select source_posting_id, title, company_name, location, url, posted_at, is_active
-        from marts.dim_postings where posting_id like '%{gh["id"]}'""")
-    assert row[:5] == (str(gh["id"]), gh["title"], gh["company_name"], gh["location"]["name"],
-                       gh["absolute_url"])
+        from marts.dim_postings where posting_id like '%{gh["id"]}'""",
+    )
+    assert row[:5] == (
+        str(gh["id"]),
+        gh["title"],
+        gh["company_name"],
+        gh["location"]["name"],
+        gh["absolute_url"],
+    )
     assert row[5].isoformat().startswith("2026-07-10T20:15:41")  # first_published, in UTC
     assert row[6] is True
 
-    first = query(tmp_path, "select posting_id, title, company_name, location, url, posted_at, "
-                            "first_seen_at from marts.dim_postings order by posting_id")
+    first = query(
+        tmp_path,
+        "select posting_id, title, company_name, location, url, posted_at, "
+        "first_seen_at from marts.dim_postings order by posting_id",
+    )
     versions = query(tmp_path, "select count(*) from raw.posting_versions")
 
     code, output = nightly(tmp_path, routes)
     assert code == 0, output
 
-    assert query(tmp_path, "select posting_id, title, company_name, location, url, posted_at, "
-                           "first_seen_at from marts.dim_postings order by posting_id") == first
+    assert (
+        query(
+            tmp_path,
+            "select posting_id, title, company_name, location, url, posted_at, "
+            "first_seen_at from marts.dim_postings order by posting_id",
+        )
+        == first
+    )
     assert query(tmp_path, "select count(*) from raw.posting_versions") == versions
     assert query(tmp_path, "select count(distinct crawl_run_id) from raw.sightings") == [(10,)]
     for source in ("greenhouse", "lever", "ashby", "hackernews", "jsonld"):
@@ -93,16 +110,26 @@ def test_failed_source_closes_nothing_and_others_load(warehouse_env):
     assert code == 0, output
 
     broken = [r for r in routes if r.path != "/v0/postings/spotify"]
-    broken.append(Route(path="/v0/postings/spotify", body=b"<html>maintenance</html>",
-                        status=503, content_type="text/html"))
+    broken.append(
+        Route(
+            path="/v0/postings/spotify",
+            body=b"<html>maintenance</html>",
+            status=503,
+            content_type="text/html",
+        )
+    )
     code, output = nightly(tmp_path, broken)
 
     assert code == 0, output
     assert "failed" in output
-    assert query(tmp_path, "select status from raw.crawl_runs where source_key = 'lever:spotify' "
-                           "order by started_at") == [("succeeded",), ("failed",)]
-    assert query(tmp_path, "select count(*), bool_and(is_active) from marts.dim_postings "
-                           "where source = 'lever'") == [(4, True)]
+    assert query(
+        tmp_path,
+        "select status from raw.crawl_runs where source_key = 'lever:spotify' order by started_at",
+    ) == [("succeeded",), ("failed",)]
+    assert query(
+        tmp_path,
+        "select count(*), bool_and(is_active) from marts.dim_postings where source = 'lever'",
+    ) == [(4, True)]
 
 
 def test_nothing_crawled_exits_non_zero(warehouse_env):

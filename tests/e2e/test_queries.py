@@ -1,8 +1,7 @@
 """The study's questions (queries/*.sql) and `postings report` on the demo warehouse.
 
-The warehouse is built once for the module, exactly as `make demo` builds it: `postings demo`
-replays the bundled recording of real responses (warehouse/recording) on 127.0.0.1, loads it and
-runs `dbt build` with every unit and data test.
+The warehouse is the session's demo warehouse (tests/e2e/conftest.py), built exactly as `make
+demo` builds it.
 """
 
 from __future__ import annotations
@@ -21,20 +20,6 @@ pytestmark = pytest.mark.slow
 
 QUERIES_DIR = PROJECT_ROOT / "queries"
 QUERY_FILES = sorted(QUERIES_DIR.glob("*.sql"))
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    data_dir = tmp_path_factory.mktemp("demo") / "data"
-    database = data_dir / "warehouse.duckdb"
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("POSTINGS_DATA_DIR", str(data_dir))
-        monkeypatch.setenv("POSTINGS_DB", str(database))
-        get_settings.cache_clear()
-        result = CliRunner().invoke(app, ["demo"])
-        get_settings.cache_clear()
-    assert result.exit_code == 0, result.output[-5000:]
-    return database
 
 
 def run(database: Path, sql_file: Path) -> list[dict]:
@@ -66,8 +51,9 @@ def test_query_runs_and_returns_rows(demo_db, sql_file):
 
 
 def test_ml_engineers_show_the_production_theme_more_than_data_scientists(demo_db):
-    rows = {row["theme_id"]: row
-            for row in run(demo_db, QUERIES_DIR / "01_theme_share_ml_vs_ds.sql")}
+    rows = {
+        row["theme_id"]: row for row in run(demo_db, QUERIES_DIR / "01_theme_share_ml_vs_ds.sql")
+    }
 
     assert {"software_engineering", "data", "production", "systems"} <= set(rows)
     assert len(rows) == 21  # every category of the study, zero shares included
@@ -83,8 +69,10 @@ def test_skills_that_go_with_production_include_ml_and_python(demo_db):
     skills = {row["skill_name"] for row in rows}
 
     assert {"Python", "Machine learning"} <= skills
-    assert all(row["production_mentioning_postings_count"] <= row["production_postings_count"]
-               for row in rows)
+    assert all(
+        row["production_mentioning_postings_count"] <= row["production_postings_count"]
+        for row in rows
+    )
 
 
 def test_ml_engineers_are_hired_mostly_by_computer_and_software(demo_db):
@@ -110,8 +98,10 @@ def test_monthly_trend_has_the_four_themes_for_each_month_and_role(demo_db):
         per_cell.setdefault((row["posting_month"], row["role_family"]), set()).add(row["theme_id"])
 
     assert {role for _, role in per_cell} == {"ml_engineer", "data_scientist"}
-    assert all(themes == {"software_engineering", "data", "production", "systems"}
-               for themes in per_cell.values())
+    assert all(
+        themes == {"software_engineering", "data", "production", "systems"}
+        for themes in per_cell.values()
+    )
 
 
 def test_activities_ways_of_working_and_organisation_are_all_there(demo_db):
@@ -126,7 +116,8 @@ def test_query_command_runs_a_query_file(demo_db, monkeypatch):
     get_settings.cache_clear()
 
     result = CliRunner().invoke(
-        app, ["query", "--file", str(QUERIES_DIR / "03_industries_hiring_ml_engineers.sql")])
+        app, ["query", "--file", str(QUERIES_DIR / "03_industries_hiring_ml_engineers.sql")]
+    )
     get_settings.cache_clear()
 
     assert result.exit_code == 0, result.output
@@ -141,9 +132,14 @@ def test_report_prints_the_study_table(demo_db, monkeypatch):
     get_settings.cache_clear()
 
     assert result.exit_code == 0, result.output
-    for heading in ("Themes: what the postings ask for", "What they do (activities)",
-                    "How they work (ways of working)", "Where they sit (organisation)",
-                    "Top 5 skills", "Industries (study buckets)"):
+    for heading in (
+        "Themes: what the postings ask for",
+        "What they do (activities)",
+        "How they work (ways of working)",
+        "Where they sit (organisation)",
+        "Top 5 skills",
+        "Industries (study buckets)",
+    ):
         assert heading in result.output
     assert "ml_engineer (" in result.output
     assert "Production" in result.output

@@ -26,8 +26,17 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from warehouse.replay import ReplayServer, Route
 
 #: Every fault kind the server knows.
-KINDS = ("status", "hang", "drop", "truncate", "html", "redirect_loop", "huge", "invalid_utf8",
-         "slow_drip")
+KINDS = (
+    "status",
+    "hang",
+    "drop",
+    "truncate",
+    "html",
+    "redirect_loop",
+    "huge",
+    "invalid_utf8",
+    "slow_drip",
+)
 #: No single fault stalls a request for longer than this, whatever a test asks, and every stall
 #: ends at once when the server stops. (The faults of a nightly stall a few seconds; only the
 #: crawl that a test kills is held longer, until the kill.)
@@ -66,8 +75,9 @@ class FaultyReplayServer(ReplayServer):
         ``/v0/postings/x?skip=250``) to the way it misbehaves."""
         super().__init__(routes)
         self.faults = dict(faults or {})
-        self._fault_keys = [(key, urlsplit(key).path, dict(parse_qsl(urlsplit(key).query)))
-                            for key in self.faults]
+        self._fault_keys = [
+            (key, urlsplit(key).path, dict(parse_qsl(urlsplit(key).query))) for key in self.faults
+        ]
         self.fault_hits: Counter[str] = Counter()
         #: (arrival time on the monotonic clock, path with query) of every request.
         self.timeline: list[tuple[float, str]] = []
@@ -89,8 +99,15 @@ class FaultyReplayServer(ReplayServer):
         """Log the request; misbehave if a fault is on its path, else answer as a replay."""
         parts = urlsplit(handler.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        key = next((key for key, path, items in self._fault_keys if path == parts.path
-                    and all(query.get(name) == value for name, value in items.items())), None)
+        key = next(
+            (
+                key
+                for key, path, items in self._fault_keys
+                if path == parts.path
+                and all(query.get(name) == value for name, value in items.items())
+            ),
+            None,
+        )
         with self._lock:
             self.timeline.append((time.monotonic(), handler.path))
             self.hits[parts.path] += 1
@@ -117,8 +134,13 @@ class FaultyReplayServer(ReplayServer):
         mime = route.mime_type() if route is not None else "application/json"
         if fault.kind == "status":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-            self.send(handler, fault.status, b"<html><body>Try again later</body></html>",
-                      "text/html; charset=utf-8", headers)
+            self.send(
+                handler,
+                fault.status,
+                b"<html><body>Try again later</body></html>",
+                "text/html; charset=utf-8",
+                headers,
+            )
         elif fault.kind == "hang":
             self.stopping.wait(min(fault.seconds, MAX_STALL_SECONDS))
             self.send(handler, 200, body, mime)
@@ -134,16 +156,21 @@ class FaultyReplayServer(ReplayServer):
         elif fault.kind == "truncate":
             self.send(handler, 200, body[: len(body) // 2], mime)
         elif fault.kind == "html":
-            self.send(handler, 200, b"<!doctype html><html><head><title>Maintenance</title>"
-                      b"</head><body><h1>We'll be back soon</h1></body></html>",
-                      "text/html; charset=utf-8")
+            self.send(
+                handler,
+                200,
+                b"<!doctype html><html><head><title>Maintenance</title>"
+                b"</head><body><h1>We'll be back soon</h1></body></html>",
+                "text/html; charset=utf-8",
+            )
         elif fault.kind == "redirect_loop":
             # The path with ?loop=1 and ?loop=2 send the client to each other (A -> B -> A);
             # with ``endless``, every hop goes to a new URL instead (?loop=1, 2, 3, ...).
             hop = int(query.get("loop", "0"))
             following = hop + 1 if fault.endless or hop < 2 else 1
-            rest = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                    if k != "loop"]
+            rest = [
+                (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "loop"
+            ]
             target = f"{parts.path}?{urlencode([*rest, ('loop', str(following))])}"
             self.send(handler, 302, b"", "text/plain", {"Location": f"{self.base_url}{target}"})
         elif fault.kind == "huge":
@@ -179,7 +206,7 @@ class FaultyReplayServer(ReplayServer):
         pieces = 20
         step = max(1, -(-len(body) // pieces))
         for start in range(0, len(body), step):
-            handler.wfile.write(body[start:start + step])
+            handler.wfile.write(body[start : start + step])
             handler.wfile.flush()
             if self.stopping.wait(seconds / pieces):
                 return
@@ -197,4 +224,4 @@ def spoil_first_title(body: bytes) -> bytes:
     ``title`` (Greenhouse, Ashby) or ``text`` (Lever) string."""
     match = _FIRST_TITLE.search(body)
     assert match is not None, "no title in the body"
-    return body[: match.end()] + b"\xff\xfe" + body[match.end():]
+    return body[: match.end()] + b"\xff\xfe" + body[match.end() :]

@@ -98,51 +98,160 @@ ALL_TRIES = (1 + RETRY_TIMES, 1 + RETRY_TIMES)
 
 #: (where, fault, status, requests, reason, what)
 _FAULT_TABLE: list[tuple[tuple[str, str, str], Fault, str, tuple[int, int], str | None, str]] = [
-    (_gh("f429-recovers"), Fault("status", status=429, retry_after="1", times=2), "succeeded",
-     (3, 3), None, "429 with Retry-After: 1 twice, then 200"),
-    (_gh("f429-always"), Fault("status", status=429, retry_after="1"), "failed", ALL_TRIES,
-     "http_429", "429 with Retry-After: 1, never recovers"),
-    (_gh("f429-too-long"), Fault("status", status=429, retry_after="3600"), "failed", ONE_TRY,
-     "Retry-After: 3600", "429 with Retry-After: 3600 (over the cap)"),
-    (_lever("f500-transient"), Fault("status", status=500, times=1), "succeeded", (2, 2), None,
-     "500 once, then 200"),
-    (_lever("f503-permanent"), Fault("status", status=503), "failed", ALL_TRIES, "http_503",
-     "503 on every try"),
-    (_ashby("fhang"), Fault("hang", seconds=6), "failed", ALL_TRIES, "DownloadTimeoutError",
-     "hangs 6 s, past the 3 s download timeout"),
-    (_ashby("fdrop"), Fault("drop"), "failed", ALL_TRIES, "ResponseDataLossError",
-     "drops the connection mid-body"),
-    (_gh("ftruncated"), Fault("truncate"), "failed", ONE_TRY, "invalid_json",
-     "200 with JSON cut in half"),
-    (_lever("fhtml"), Fault("html"), "failed", ONE_TRY, "invalid_json",
-     "200 with an HTML maintenance page"),
-    (_ashby("fredirect"), Fault("redirect_loop"), "failed", (3, 3), "redirect_loop",
-     "redirect loop A -> B -> A"),
-    (_ashby("fredirect-endless"), Fault("redirect_loop", endless=True), "failed",
-     (1 + REDIRECT_MAX_TIMES, 1 + REDIRECT_MAX_TIMES), "max redirections",
-     "endless chain of redirects"),
-    (_gh("fhuge"), Fault("huge", size=20 * 1024 * 1024), "failed", ONE_TRY,
-     "larger than download max size", "20 MB body, Content-Length sent (max 16 MB)"),
-    (_gh("fhuge-unannounced"), Fault("huge", size=20 * 1024 * 1024, announced=False), "failed",
-     ONE_TRY, "DownloadCancelledError", "20 MB body without Content-Length (max 16 MB)"),
-    (_lever("finvalid-utf8"), Fault("invalid_utf8"), "partial", ONE_TRY, "invalid_utf8",
-     "bytes that are not UTF-8 in a title"),
-    (_ashby("fslow"), Fault("slow_drip", seconds=0.6), "succeeded", ONE_TRY, None,
-     "body dripped over 0.6 s (within the timeout)"),
-    (_ashby("fslow-stall"), Fault("slow_drip", seconds=8), "failed", ALL_TRIES,
-     "DownloadTimeoutError", "body dripped over 8 s (past the timeout)"),
+    (
+        _gh("f429-recovers"),
+        Fault("status", status=429, retry_after="1", times=2),
+        "succeeded",
+        (3, 3),
+        None,
+        "429 with Retry-After: 1 twice, then 200",
+    ),
+    (
+        _gh("f429-always"),
+        Fault("status", status=429, retry_after="1"),
+        "failed",
+        ALL_TRIES,
+        "http_429",
+        "429 with Retry-After: 1, never recovers",
+    ),
+    (
+        _gh("f429-too-long"),
+        Fault("status", status=429, retry_after="3600"),
+        "failed",
+        ONE_TRY,
+        "Retry-After: 3600",
+        "429 with Retry-After: 3600 (over the cap)",
+    ),
+    (
+        _lever("f500-transient"),
+        Fault("status", status=500, times=1),
+        "succeeded",
+        (2, 2),
+        None,
+        "500 once, then 200",
+    ),
+    (
+        _lever("f503-permanent"),
+        Fault("status", status=503),
+        "failed",
+        ALL_TRIES,
+        "http_503",
+        "503 on every try",
+    ),
+    (
+        _ashby("fhang"),
+        Fault("hang", seconds=6),
+        "failed",
+        ALL_TRIES,
+        "DownloadTimeoutError",
+        "hangs 6 s, past the 3 s download timeout",
+    ),
+    (
+        _ashby("fdrop"),
+        Fault("drop"),
+        "failed",
+        ALL_TRIES,
+        "ResponseDataLossError",
+        "drops the connection mid-body",
+    ),
+    (
+        _gh("ftruncated"),
+        Fault("truncate"),
+        "failed",
+        ONE_TRY,
+        "invalid_json",
+        "200 with JSON cut in half",
+    ),
+    (
+        _lever("fhtml"),
+        Fault("html"),
+        "failed",
+        ONE_TRY,
+        "invalid_json",
+        "200 with an HTML maintenance page",
+    ),
+    (
+        _ashby("fredirect"),
+        Fault("redirect_loop"),
+        "failed",
+        (3, 3),
+        "redirect_loop",
+        "redirect loop A -> B -> A",
+    ),
+    (
+        _ashby("fredirect-endless"),
+        Fault("redirect_loop", endless=True),
+        "failed",
+        (1 + REDIRECT_MAX_TIMES, 1 + REDIRECT_MAX_TIMES),
+        "max redirections",
+        "endless chain of redirects",
+    ),
+    (
+        _gh("fhuge"),
+        Fault("huge", size=20 * 1024 * 1024),
+        "failed",
+        ONE_TRY,
+        "larger than download max size",
+        "20 MB body, Content-Length sent (max 16 MB)",
+    ),
+    (
+        _gh("fhuge-unannounced"),
+        Fault("huge", size=20 * 1024 * 1024, announced=False),
+        "failed",
+        ONE_TRY,
+        "DownloadCancelledError",
+        "20 MB body without Content-Length (max 16 MB)",
+    ),
+    (
+        _lever("finvalid-utf8"),
+        Fault("invalid_utf8"),
+        "partial",
+        ONE_TRY,
+        "invalid_utf8",
+        "bytes that are not UTF-8 in a title",
+    ),
+    (
+        _ashby("fslow"),
+        Fault("slow_drip", seconds=0.6),
+        "succeeded",
+        ONE_TRY,
+        None,
+        "body dripped over 0.6 s (within the timeout)",
+    ),
+    (
+        _ashby("fslow-stall"),
+        Fault("slow_drip", seconds=8),
+        "failed",
+        ALL_TRIES,
+        "DownloadTimeoutError",
+        "body dripped over 8 s (past the timeout)",
+    ),
 ]
 
 FAULTS: list[FaultCase] = [
-    FaultCase(name=key.split(":", 1)[1], source_key=key, path=path, fault=fault, status=status,
-              requests=requests, reason=reason, what=what)
+    FaultCase(
+        name=key.split(":", 1)[1],
+        source_key=key,
+        path=path,
+        fault=fault,
+        status=status,
+        requests=requests,
+        reason=reason,
+        what=what,
+    )
     for (key, path, _), fault, status, requests, reason, what in _FAULT_TABLE
 ]
 #: A career site of two pages, one of which fails for good on the bad night: a partial run.
 PARTIAL_SITE = FaultCase(
-    name="fpage", source_key="jsonld:fpage", path="/fpage/jobs/indeed-1",
-    fault=Fault("status", status=503), status="partial", requests=ALL_TRIES,
-    reason="http_503", what="one page of two answers 503 on every try")
+    name="fpage",
+    source_key="jsonld:fpage",
+    path="/fpage/jobs/indeed-1",
+    fault=Fault("status", status=503),
+    status="partial",
+    requests=ALL_TRIES,
+    reason="http_503",
+    what="one page of two answers 503 on every try",
+)
 ALL_FAULTS = [*FAULTS, PARTIAL_SITE]
 
 #: The slow site of the killed crawl: a full first page, then a second that stalls.
@@ -153,17 +262,31 @@ SLOWPOKE_POSTINGS = (250, 10)
 
 def fault_routes() -> list[Route]:
     """The healthy answers of every fault source (what they serve on a good night)."""
-    routes = [Route(path=path, file=fixture_path(fixture))
-              for (_, path, fixture), *_ in _FAULT_TABLE]
-    routes.append(Route(path="/fpage/sitemap.xml", template=True, content_type="application/xml",
-                        body=b'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.'
-                             b'sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/fpage/jobs/'
-                             b'indeed-1</loc></url><url><loc>{base}/fpage/jobs/linkedin-1</loc>'
-                             b'</url></urlset>'))
-    for name, fixture in (("indeed-1", "jsonld/jsonld_indeed_1.html"),
-                          ("linkedin-1", "jsonld/jsonld_linkedin_1.html")):
-        routes.append(Route(path=f"/fpage/jobs/{name}", file=fixture_path(fixture),
-                            content_type="text/html; charset=utf-8"))
+    routes = [
+        Route(path=path, file=fixture_path(fixture)) for (_, path, fixture), *_ in _FAULT_TABLE
+    ]
+    routes.append(
+        Route(
+            path="/fpage/sitemap.xml",
+            template=True,
+            content_type="application/xml",
+            body=b'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.'
+            b'sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/fpage/jobs/'
+            b"indeed-1</loc></url><url><loc>{base}/fpage/jobs/linkedin-1</loc>"
+            b"</url></urlset>",
+        )
+    )
+    for name, fixture in (
+        ("indeed-1", "jsonld/jsonld_indeed_1.html"),
+        ("linkedin-1", "jsonld/jsonld_linkedin_1.html"),
+    ):
+        routes.append(
+            Route(
+                path=f"/fpage/jobs/{name}",
+                file=fixture_path(fixture),
+                content_type="text/html; charset=utf-8",
+            )
+        )
     return routes
 
 
@@ -173,8 +296,10 @@ def fault_sources() -> list[str]:
         kind, name = case.source_key.split(":", 1)
         option = {"greenhouse": "board", "lever": "site", "ashby": "board"}[kind]
         lines.append(f'  - {{kind: {kind}, {option}: {name}, api_base: "{{replay}}", delay: 0}}')
-    lines.append('  - {kind: jsonld, name: fpage, sitemap: "{replay}/fpage/sitemap.xml", '
-                 'delay: 0, concurrency: 8}')
+    lines.append(
+        '  - {kind: jsonld, name: fpage, sitemap: "{replay}/fpage/sitemap.xml", '
+        "delay: 0, concurrency: 8}"
+    )
     return lines
 
 
@@ -193,8 +318,10 @@ def slowpoke_routes(sizes: tuple[int, ...] = SLOWPOKE_POSTINGS) -> list[Route]:
             posting["text"] = f"Synthetic role {number}"
             page.append(posting)
         pages.append(json.dumps(page).encode())
-    return [Route(path=SLOWPOKE_PATH, query={"skip": str(sum(sizes[:number]))}, body=page)
-            for number, page in enumerate(pages)]
+    return [
+        Route(path=SLOWPOKE_PATH, query={"skip": str(sum(sizes[:number]))}, body=page)
+        for number, page in enumerate(pages)
+    ]
 
 
 def recording_sources() -> list[str]:
@@ -203,8 +330,9 @@ def recording_sources() -> list[str]:
 
 
 def sources_file(path: Path, lines: list[str], base_url: str) -> Path:
-    path.write_text("sources:\n" + "\n".join(lines).replace("{replay}", base_url) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "sources:\n" + "\n".join(lines).replace("{replay}", base_url) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -294,25 +422,41 @@ def query(db: Path, sql: str, parameters: dict[str, Any] | None = None) -> list[
 
 def snapshot(db: Path) -> dict[str, Any]:
     """The rows that matter, per source, after a night."""
-    [(marts,)] = query(db, "select count(*) from information_schema.tables "
-                           "where table_schema = 'marts' and table_name = 'dim_postings'")
+    [(marts,)] = query(
+        db,
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'dim_postings'",
+    )
     has_marts = bool(marts)
     tables: dict[str, Any] = {
-        "versions": query(db, "select source_key, source_posting_id, content_hash, "
-                              "md5(title), md5(payload) from raw.posting_versions order by all"),
-        "sightings": query(db, "select crawl_run_id, source_key, source_posting_id, content_hash "
-                               "from raw.sightings order by all"),
-        "runs": query(db, "select crawl_run_id, source_key, status, postings, errors, "
-                          "error_summary, cast(counters as varchar) from raw.crawl_runs "
-                          "order by started_at, crawl_run_id"),
+        "versions": query(
+            db,
+            "select source_key, source_posting_id, content_hash, "
+            "md5(payload), md5(source_context) from raw.posting_versions order by all",
+        ),
+        "sightings": query(
+            db,
+            "select crawl_run_id, source_key, source_posting_id, content_hash "
+            "from raw.sightings order by all",
+        ),
+        "runs": query(
+            db,
+            "select crawl_run_id, source_key, status, postings, errors, "
+            "error_summary, cast(counters as varchar) from raw.crawl_runs "
+            "order by started_at, crawl_run_id",
+        ),
     }
     if has_marts:
         tables["dim_postings"] = query(
-            db, "select posting_id, source_key, source_posting_id, title, is_active, "
-                "last_seen_at, closed_at from marts.dim_postings order by posting_id")
+            db,
+            "select posting_id, source_key, source_posting_id, title, is_active, "
+            "last_seen_at, closed_at from marts.dim_postings order by posting_id",
+        )
         tables["reader_values"] = query(
-            db, "select (select count(*) from marts.dim_postings), "
-                "(select count(*) from marts.fct_crawl_runs)")[0]
+            db,
+            "select (select count(*) from marts.dim_postings), "
+            "(select count(*) from marts.fct_crawl_runs)",
+        )[0]
     return tables
 
 
@@ -343,24 +487,45 @@ def kill_a_crawl(tmp: Path, environment: dict[str, str]) -> tuple[int, list[Path
     stall = {f"{SLOWPOKE_PATH}?skip={SLOWPOKE_POSTINGS[0]}": Fault("hang", seconds=60)}
     expected = len(recording_sources())
     with FaultyReplayServer(routes, stall) as server:
-        sources = sources_file(tmp / "killed-sources.yml",
-                               [*recording_sources(),
-                                '  - {kind: lever, site: slowpoke, api_base: "{replay}", '
-                                'delay: 0}'], server.base_url)
+        sources = sources_file(
+            tmp / "killed-sources.yml",
+            [
+                *recording_sources(),
+                '  - {kind: lever, site: slowpoke, api_base: "{replay}", delay: 0}',
+            ],
+            server.base_url,
+        )
         started = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "-m", "scrapers.runner", "--sources", str(sources),
-             "--landing-dir", str(landing), "--summary", str(tmp / "killed-summary.json"),
-             "--parallel", "64"],
-            cwd=PROJECT_ROOT, env={**environment, "POSTINGS_DOWNLOAD_TIMEOUT": "120"},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "scrapers.runner",
+                "--sources",
+                str(sources),
+                "--landing-dir",
+                str(landing),
+                "--summary",
+                str(tmp / "killed-summary.json"),
+                "--parallel",
+                "64",
+            ],
+            cwd=PROJECT_ROOT,
+            env={**environment, "POSTINGS_DOWNLOAD_TIMEOUT": "120"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             deadline = started + 90
             while time.monotonic() < deadline:
                 manifests = list(landing.rglob("*.run.json"))
                 parts = list(landing.glob("lever/*slowpoke*/*.jsonl.part"))
-                if (len(manifests) >= expected and parts and parts[0].stat().st_size > 0
-                        and server.requests_to(SLOWPOKE_PATH) >= 2):
+                if (
+                    len(manifests) >= expected
+                    and parts
+                    and parts[0].stat().st_size > 0
+                    and server.requests_to(SLOWPOKE_PATH) >= 2
+                ):
                     break
                 assert process.poll() is None, "the runner ended before it could be killed"
                 time.sleep(0.1)
@@ -379,8 +544,14 @@ def kill_a_crawl(tmp: Path, environment: dict[str, str]) -> tuple[int, list[Path
 def play_bad_week(tmp: Path) -> BadWeek:
     """Play the three nights (see the module docstring) and record what each did."""
     data_dir, db = tmp / "data", tmp / "data" / "warehouse.duckdb"
-    environment = {**os.environ, **ENVIRONMENT, **SECRETS, "POSTINGS_DATA_DIR": str(data_dir),
-                   "POSTINGS_DB": str(db), "PYTHONPATH": str(PROJECT_ROOT)}
+    environment = {
+        **os.environ,
+        **ENVIRONMENT,
+        **SECRETS,
+        "POSTINGS_DATA_DIR": str(data_dir),
+        "POSTINGS_DB": str(db),
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(environment)
@@ -390,18 +561,27 @@ def play_bad_week(tmp: Path) -> BadWeek:
         parts = sorted((data_dir / "landing").rglob("*.jsonl.part"))
         part_lines = sum(part.read_bytes().count(b"\n") for part in parts)
         code, output, seconds = run_cli(["load"])
-        killed = KilledCrawl(returncode=returncode, part_files=parts, part_lines=part_lines,
-                             finished_manifests=finished, killed_after_seconds=killed_at,
-                             load=Night(code, output, seconds, tables=snapshot(db)))
+        killed = KilledCrawl(
+            returncode=returncode,
+            part_files=parts,
+            part_lines=part_lines,
+            finished_manifests=finished,
+            killed_after_seconds=killed_at,
+            load=Night(code, output, seconds, tables=snapshot(db)),
+        )
 
         # 2. A good night: every source healthy, and the hostile records.
         corpus = hostile_corpus()
         good_routes = [*load_routes(RECORDING_DIR), *slowpoke_routes(), *fault_routes()]
-        lines = [*recording_sources(), '  - {kind: lever, site: slowpoke, api_base: "{replay}", '
-                 'delay: 0}', *fault_sources()]
+        lines = [
+            *recording_sources(),
+            '  - {kind: lever, site: slowpoke, api_base: "{replay}", delay: 0}',
+            *fault_sources(),
+        ]
         with FaultyReplayServer([*good_routes, *corpus.routes]) as server:
-            sources = sources_file(tmp / "good-sources.yml", [*lines, *corpus.sources],
-                                   server.base_url)
+            sources = sources_file(
+                tmp / "good-sources.yml", [*lines, *corpus.sources], server.base_url
+            )
             code, output, seconds = run_cli(["nightly", "--sources", str(sources)])
             good = Night(code, output, seconds, hits=dict(server.hits))
         good.tables = snapshot(db)
@@ -411,17 +591,32 @@ def play_bad_week(tmp: Path) -> BadWeek:
         os.environ["POSTINGS_DOWNLOAD_TIMEOUT"] = BAD_NIGHT_TIMEOUT
         reader_script, stop_file = tmp / "reader.py", tmp / "reader.stop"
         reader_script.write_text(READER, encoding="utf-8")
-        readers = {mode: subprocess.Popen([sys.executable, str(reader_script), str(db), mode,
-                                           str(stop_file), str(tmp / f"reader-{mode}.json")],
-                                          cwd=tmp)
-                   for mode in ("fresh", "held")}
+        readers = {
+            mode: subprocess.Popen(
+                [
+                    sys.executable,
+                    str(reader_script),
+                    str(db),
+                    mode,
+                    str(stop_file),
+                    str(tmp / f"reader-{mode}.json"),
+                ],
+                cwd=tmp,
+            )
+            for mode in ("fresh", "held")
+        }
         try:
             with FaultyReplayServer(good_routes, faults) as server:
                 sources = sources_file(tmp / "bad-sources.yml", lines, server.base_url)
                 time.sleep(1.0)  # the reader reads the good night's warehouse for a while
                 code, output, seconds = run_cli(["nightly", "--sources", str(sources)])
-                bad = Night(code, output, seconds, hits=dict(server.hits),
-                            times={case.path: server.times_of(case.path) for case in ALL_FAULTS})
+                bad = Night(
+                    code,
+                    output,
+                    seconds,
+                    hits=dict(server.hits),
+                    times={case.path: server.times_of(case.path) for case in ALL_FAULTS},
+                )
             time.sleep(1.5)  # and the bad night's, once published
         finally:
             stop_file.touch()
@@ -436,11 +631,21 @@ def play_bad_week(tmp: Path) -> BadWeek:
         results = {}
         for mode, reader in readers.items():
             out = tmp / f"reader-{mode}.json"
-            results[mode] = json.loads(out.read_text()) if out.exists() else {
-                "error_count": -1, "errors": ["the reader wrote no result"]}
+            results[mode] = (
+                json.loads(out.read_text())
+                if out.exists()
+                else {"error_count": -1, "errors": ["the reader wrote no result"]}
+            )
             results[mode]["returncode"] = reader.returncode
-        return BadWeek(data_dir=data_dir, db=db, killed=killed, good_night=good, bad_night=bad,
-                       hostile=corpus, reader=results)
+        return BadWeek(
+            data_dir=data_dir,
+            db=db,
+            killed=killed,
+            good_night=good,
+            bad_night=bad,
+            hostile=corpus,
+            reader=results,
+        )
     finally:
         os.environ.clear()
         os.environ.update(saved)

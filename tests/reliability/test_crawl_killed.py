@@ -25,12 +25,21 @@ def test_the_half_written_landing_file_is_ignored_and_finished_runs_load(bad_wee
     part_run_id = part.name.removesuffix(".jsonl.part")
     loaded_runs = {row[0]: row for row in tables["runs"]}
     finished = [json.loads(path.read_text()) for path in killed.finished_manifests]
-    ok = (killed.returncode == -signal.SIGKILL and killed.load.exit_code == 0
-          and part_run_id not in loaded_runs and not rows_of(tables["sightings"], SLOWPOKE_KEY, 1))
-    outcome("crash", "crawl SIGKILLed mid-run, then `postings load`", SLOWPOKE_KEY,
-            ".jsonl.part ignored, finished runs loaded",
-            f"killed after {killed.killed_after_seconds:.1f} s with {killed.part_lines} lines in "
-            f"the .part; {len(loaded_runs)} finished runs loaded, 0 rows of the killed run", ok)
+    ok = (
+        killed.returncode == -signal.SIGKILL
+        and killed.load.exit_code == 0
+        and part_run_id not in loaded_runs
+        and not rows_of(tables["sightings"], SLOWPOKE_KEY, 1)
+    )
+    outcome(
+        "crash",
+        "crawl SIGKILLed mid-run, then `postings load`",
+        SLOWPOKE_KEY,
+        ".jsonl.part ignored, finished runs loaded",
+        f"killed after {killed.killed_after_seconds:.1f} s with {killed.part_lines} lines in "
+        f"the .part; {len(loaded_runs)} finished runs loaded, 0 rows of the killed run",
+        ok,
+    )
 
     assert killed.returncode == -signal.SIGKILL
     assert killed.part_lines > 0, "the killed run had written postings"
@@ -55,9 +64,14 @@ def test_the_next_nightly_completes_with_the_killed_source_whole_and_nothing_dou
     postings = rows_of(tables["dim_postings"], SLOWPOKE_KEY, column=1)
     [run] = rows_of(tables["runs"], SLOWPOKE_KEY, column=1)
     ok = night.exit_code == 0 and run[2] == "succeeded" and len(postings) == expected
-    outcome("crash", "the nightly after the killed crawl", SLOWPOKE_KEY,
-            f"succeeded, {expected} postings once each",
-            f"exit {night.exit_code}, {run[2]}, {len(postings)} postings", ok)
+    outcome(
+        "crash",
+        "the nightly after the killed crawl",
+        SLOWPOKE_KEY,
+        f"succeeded, {expected} postings once each",
+        f"exit {night.exit_code}, {run[2]}, {len(postings)} postings",
+        ok,
+    )
 
     assert night.exit_code == 0, night.output[-3000:]
     assert run[2:4] == ("succeeded", expected)

@@ -17,9 +17,9 @@ from scrapy.utils.test import get_crawler
 from typer.testing import CliRunner
 
 from scrapers.items import JobPostingItem
+from scrapers.kinds.greenhouse.spider import GreenhouseSpider
 from scrapers.landing import remove_abandoned
 from scrapers.pipelines.land import LandJobPostingPipeline
-from scrapers.spiders.greenhouse import GreenhouseSpider
 from tests.reliability.conftest import outcome
 from tests.warehouse.landing import synthetic_posting, write_run
 from warehouse import cli
@@ -47,18 +47,22 @@ class FullDiskFile:
 
 def test_the_landing_writer_fails_the_run_clearly_when_the_disk_is_full(tmp_path):
     crawler = get_crawler(GreenhouseSpider, {"POSTINGS_LANDING_DIR": str(tmp_path)})
-    spider = GreenhouseSpider.from_crawler(crawler, options={"kind": "greenhouse",
-                                                             "board": "acme"})
+    spider = GreenhouseSpider.from_crawler(crawler, options={"kind": "greenhouse", "board": "acme"})
     crawler.spider = spider
     crawler.stats.open_spider()
     pipeline = LandJobPostingPipeline.from_crawler(crawler)
     pipeline.open_spider()
     pipeline.handle = FullDiskFile(pipeline.handle)
-    item = JobPostingItem(source_kind="greenhouse", source_key="greenhouse:acme",
-                          source_posting_id="1", url="https://x.example/1", title="T",
-                          payload="{}")
+    item = JobPostingItem(
+        source_kind="greenhouse",
+        source_key="greenhouse:acme",
+        source_posting_id="1",
+        url="https://x.example/1",
+        payload="{}",
+    )
 
     from scrapy.exceptions import DropItem
+
     with pytest.raises(DropItem, match="the disk is full"):
         pipeline.process_item(item)
     pipeline.close_spider()
@@ -67,10 +71,19 @@ def test_the_landing_writer_fails_the_run_clearly_when_the_disk_is_full(tmp_path
     [manifest_path] = tmp_path.rglob("*.run.json")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     ok = manifest["status"] == "failed" and "the disk is full" in manifest["error_summary"]
-    outcome("disk", "disk full while landing", "greenhouse:acme", "run failed, message says so",
-            f"{manifest['status']}: {manifest['error_summary'][:60]}", ok)
+    outcome(
+        "disk",
+        "disk full while landing",
+        "greenhouse:acme",
+        "run failed, message says so",
+        f"{manifest['status']}: {manifest['error_summary'][:60]}",
+        ok,
+    )
     assert (manifest["status"], manifest["postings"], manifest["landing_file"]) == (
-        "failed", 0, None)
+        "failed",
+        0,
+        None,
+    )
     assert "the disk is full" in manifest["error_summary"]
     assert list(tmp_path.rglob("*.part")) == []
 
@@ -90,8 +103,9 @@ class RollbackFails:
 
 def test_a_load_that_runs_out_of_disk_says_so_once_and_its_rollback_does_not_raise(tmp_path):
     landing = tmp_path / "landing"
-    path = write_run(landing, "greenhouse:acme", "run-1", [synthetic_posting("greenhouse:acme",
-                                                                             "1")])
+    path = write_run(
+        landing, "greenhouse:acme", "run-1", [synthetic_posting("greenhouse:acme", "1")]
+    )
     connection = connect(tmp_path / "w.duckdb")
 
     def full(step):
@@ -100,21 +114,31 @@ def test_a_load_that_runs_out_of_disk_says_so_once_and_its_rollback_does_not_rai
 
     try:
         with pytest.raises(LoadError) as raised:
-            load_batch(RollbackFails(connection), [pending_run(path, read_manifest(path))],
-                       before_commit=full)
+            load_batch(
+                RollbackFails(connection),
+                [pending_run(path, read_manifest(path))],
+                before_commit=full,
+            )
     finally:
         connection.close()
     message = str(raised.value)
     ok = "the disk is full" in message and isinstance(raised.value.__cause__, OSError)
-    outcome("disk", "disk full while loading, rollback fails too", "greenhouse:acme",
-            "one clear LoadError", message[:70], ok)
+    outcome(
+        "disk",
+        "disk full while loading, rollback fails too",
+        "greenhouse:acme",
+        "one clear LoadError",
+        message[:70],
+        ok,
+    )
     assert "greenhouse:acme: run run-1" in message
     assert "the disk is full" in message
     assert isinstance(raised.value.__cause__, OSError)
 
 
-def test_a_command_that_runs_out_of_disk_exits_with_a_message_not_a_traceback(tmp_path,
-                                                                             monkeypatch):
+def test_a_command_that_runs_out_of_disk_exits_with_a_message_not_a_traceback(
+    tmp_path, monkeypatch
+):
     monkeypatch.setenv("POSTINGS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("POSTINGS_DB", str(tmp_path / "data" / "warehouse.duckdb"))
     get_settings.cache_clear()
@@ -128,8 +152,14 @@ def test_a_command_that_runs_out_of_disk_exits_with_a_message_not_a_traceback(tm
     finally:
         get_settings.cache_clear()
     ok = result.exit_code == cli.DISK_FULL_EXIT and "the disk is full" in result.output
-    outcome("disk", "disk full during `postings load`", "postings load",
-            f"exit {cli.DISK_FULL_EXIT}, a message", f"exit {result.exit_code}", ok)
+    outcome(
+        "disk",
+        "disk full during `postings load`",
+        "postings load",
+        f"exit {cli.DISK_FULL_EXIT}, a message",
+        f"exit {result.exit_code}",
+        ok,
+    )
     assert result.exit_code == cli.DISK_FULL_EXIT, result.output
     assert "error: the disk is full" in result.output
     assert "Traceback" not in result.output
@@ -153,8 +183,14 @@ def test_leftovers_of_a_dead_night_are_removed_at_the_next_start_but_not_a_live_
             pass
         assert live.exists()
     ok = not dead.exists() and not publishing.exists() and not spill.exists()
-    outcome("disk", "leftover .part / .publishing-* / spill dir", "the next start",
-            "removed (a live crawl's .part kept)", "removed" if ok else "left", ok)
+    outcome(
+        "disk",
+        "leftover .part / .publishing-* / spill dir",
+        "the next start",
+        "removed (a live crawl's .part kept)",
+        "removed" if ok else "left",
+        ok,
+    )
     assert removed == [dead]
     assert not dead.exists()
     assert not publishing.exists()
@@ -179,8 +215,14 @@ def test_publishing_renames_the_build_copy_instead_of_making_a_third(tmp_path, m
     with duckdb.connect(str(public), read_only=True) as connection:
         value = connection.execute("select v from t").fetchone()[0]
     ok = value == 2 and not build.exists()
-    outcome("disk", "publishing", "warehouse.publish", "a rename, no third copy",
-            "renamed" if ok else "copied", ok)
+    outcome(
+        "disk",
+        "publishing",
+        "warehouse.publish",
+        "a rename, no third copy",
+        "renamed" if ok else "copied",
+        ok,
+    )
     assert value == 2
     assert not build.exists()
     assert list(tmp_path.glob(".warehouse.duckdb.publishing-*")) == []
@@ -193,15 +235,16 @@ def test_a_nightly_loads_the_runs_an_earlier_failed_night_landed(tmp_path, monke
     get_settings.cache_clear()
     settings = get_settings()
     landing = settings.landing_dir
-    earlier = write_run(landing, "lever:acme", "run-earlier",
-                        [synthetic_posting("lever:acme", "1")])
-    tonight = write_run(landing, "lever:acme", "run-tonight",
-                        [synthetic_posting("lever:acme", "2")])
+    earlier = write_run(
+        landing, "lever:acme", "run-earlier", [synthetic_posting("lever:acme", "1")]
+    )
+    tonight = write_run(
+        landing, "lever:acme", "run-tonight", [synthetic_posting("lever:acme", "2")]
+    )
     from warehouse.pipeline import CrawlResult
 
     def crawl(*args, **kwargs):  # tonight's crawl landed tonight's run only
-        return CrawlResult(manifests=[json.loads(tonight.read_text())],
-                           manifest_paths=[tonight])
+        return CrawlResult(manifests=[json.loads(tonight.read_text())], manifest_paths=[tonight])
 
     monkeypatch.setattr(cli, "run_crawl", crawl)
     monkeypatch.setattr(cli, "run_transform", lambda *args, **kwargs: True)
@@ -211,11 +254,19 @@ def test_a_nightly_loads_the_runs_an_earlier_failed_night_landed(tmp_path, monke
         get_settings.cache_clear()
 
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as connection:
-        runs = sorted(row[0] for row in connection.execute(
-            "select crawl_run_id from raw.crawl_runs").fetchall())
+        runs = sorted(
+            row[0]
+            for row in connection.execute("select crawl_run_id from raw.crawl_runs").fetchall()
+        )
     ok = runs == ["run-earlier", "run-tonight"]
-    outcome("disk", "runs landed on a failed night", "postings nightly",
-            "loaded by the next nightly", ", ".join(runs), ok)
+    outcome(
+        "disk",
+        "runs landed on a failed night",
+        "postings nightly",
+        "loaded by the next nightly",
+        ", ".join(runs),
+        ok,
+    )
     assert code == 0
     assert runs == ["run-earlier", "run-tonight"]
     assert earlier.exists()

@@ -28,6 +28,7 @@ from tests.reliability.scenario import (
 
 pytestmark = pytest.mark.slow
 
+
 def last_run(tables, source_key: str) -> tuple:
     runs = rows_of(tables["runs"], source_key, column=1)
     assert runs, f"no run of {source_key}"
@@ -38,8 +39,10 @@ def short_reason(summary: str, reason: str | None) -> str:
     """The part of the error summary that says why, for the table."""
     if not summary:
         return "no error"
-    line = next((line for line in summary.splitlines() if reason and reason in line),
-                summary.splitlines()[0])
+    line = next(
+        (line for line in summary.splitlines() if reason and reason in line),
+        summary.splitlines()[0],
+    )
     line = re.sub(r"https?://127\.0\.0\.1:\d+", "", line.split(": ", 1)[-1])
     return line[:90]
 
@@ -52,10 +55,15 @@ def test_the_source_retries_within_its_limits_and_is_marked_with_the_reason(bad_
     low, high = case.requests
     reason_ok = (case.reason in (summary or "")) if case.reason else (errors == 0 and not summary)
     ok = status == case.status and low <= requests <= high and reason_ok
-    outcome("fault", case.what, case.source_key,
-            f"{case.status}, {low if low == high else f'{low}-{high}'} request(s)",
-            f"{status}, {requests} request(s), {postings} postings: "
-            f"{short_reason(summary, case.reason)}", ok)
+    outcome(
+        "fault",
+        case.what,
+        case.source_key,
+        f"{case.status}, {low if low == high else f'{low}-{high}'} request(s)",
+        f"{status}, {requests} request(s), {postings} postings: "
+        f"{short_reason(summary, case.reason)}",
+        ok,
+    )
 
     assert status == case.status, summary
     assert low <= requests <= high
@@ -77,10 +85,12 @@ def test_nothing_the_warehouse_had_of_the_source_is_lost_or_closed(bad_week, cas
     assert all(row[4] for row in after), "a posting was closed"  # none closed
     assert all(row[6] is None for row in after)
     if case.status == "failed":  # a failed run adds nothing and changes nothing
-        assert rows_of(bad["versions"], case.source_key) == \
-            rows_of(good["versions"], case.source_key)
-        assert rows_of(bad["sightings"], case.source_key, column=1) == \
-            rows_of(good["sightings"], case.source_key, column=1)
+        assert rows_of(bad["versions"], case.source_key) == rows_of(
+            good["versions"], case.source_key
+        )
+        assert rows_of(bad["sightings"], case.source_key, column=1) == rows_of(
+            good["sightings"], case.source_key, column=1
+        )
         assert after == before
 
 
@@ -91,10 +101,18 @@ def test_retries_wait_as_the_server_asks_and_back_off_after_errors(bad_week):
     dropped = times["/posting-api/job-board/fdrop"]
     gaps_drop = [later - earlier for earlier, later in pairwise(dropped)]
     ok = all(gap >= 0.95 for gap in gaps_429) and gaps_drop[0] >= 0.09 and gaps_drop[1] >= 0.19
-    outcome("night", "waits between tries", "f429-recovers / fdrop",
-            "Retry-After 1 s honoured; backoff 0.1 s, 0.2 s after a dropped connection",
-            "gaps " + ", ".join(f"{gap:.2f}" for gap in gaps_429) + " s / "
-            + ", ".join(f"{gap:.2f}" for gap in gaps_drop) + " s", ok)
+    outcome(
+        "night",
+        "waits between tries",
+        "f429-recovers / fdrop",
+        "Retry-After 1 s honoured; backoff 0.1 s, 0.2 s after a dropped connection",
+        "gaps "
+        + ", ".join(f"{gap:.2f}" for gap in gaps_429)
+        + " s / "
+        + ", ".join(f"{gap:.2f}" for gap in gaps_drop)
+        + " s",
+        ok,
+    )
 
     assert all(gap >= 0.95 for gap in gaps_429), gaps_429
     assert gaps_drop[0] >= 0.09, gaps_drop  # RETRY_BACKOFF_BASE
@@ -105,8 +123,12 @@ def test_every_healthy_source_loads_in_full_beside_the_failing_ones(bad_week):
     """Every source of the bundled recording ends as on the good night, with all its postings
     (a recorded source that is partial by itself stays so; none is harmed by the faults)."""
     good, bad = bad_week.good_night.tables, bad_week.bad_night.tables
-    keys = sorted({row[1] for row in good["runs"]} - {case.source_key for case in ALL_FAULTS}
-                  - {case.source_key for case in bad_week.hostile.cases} - {SLOWPOKE_KEY})
+    keys = sorted(
+        {row[1] for row in good["runs"]}
+        - {case.source_key for case in ALL_FAULTS}
+        - {case.source_key for case in bad_week.hostile.cases}
+        - {SLOWPOKE_KEY}
+    )
     assert len(keys) == len(recording_sources())
     differences, postings = [], 0
     for source_key in keys:
@@ -116,14 +138,24 @@ def test_every_healthy_source_loads_in_full_beside_the_failing_ones(bad_week):
         before_ids = [row[0] for row in rows_of(good["dim_postings"], source_key, column=1)]
         active = all(row[4] for row in rows_of(bad["dim_postings"], source_key, column=1))
         postings += count
-        if (status, count, errors) != before[2:5] or count == 0 or after_ids != before_ids \
-                or len(after_ids) != count or not active:
-            differences.append(f"{source_key}: {status}, {count} postings (good night: "
-                               f"{before[2]}, {before[3]})")
-    outcome("night", "healthy sources beside the faults", f"the {len(keys)} recorded sources",
-            "succeeded, all postings, none closed",
-            f"{len(keys) - len(differences)} as on the good night, {postings} postings",
-            not differences)
+        if (
+            (status, count, errors) != before[2:5]
+            or count == 0
+            or after_ids != before_ids
+            or len(after_ids) != count
+            or not active
+        ):
+            differences.append(
+                f"{source_key}: {status}, {count} postings (good night: {before[2]}, {before[3]})"
+            )
+    outcome(
+        "night",
+        "healthy sources beside the faults",
+        f"the {len(keys)} recorded sources",
+        "succeeded, all postings, none closed",
+        f"{len(keys) - len(differences)} as on the good night, {postings} postings",
+        not differences,
+    )
 
     assert differences == []
 
@@ -143,8 +175,14 @@ def test_the_exit_code_and_summary_say_what_happened(bad_week):
     failed = sum(case.status == "failed" for case in ALL_FAULTS)
     assert f"{failed} failed" in total
     assert "partial" in total
-    outcome("night", "exit code and summary", "postings nightly", "exit 0; one line per source",
-            f"exit {night.exit_code}; {total.split('(')[-1].rstrip(')')}", True)
+    outcome(
+        "night",
+        "exit code and summary",
+        "postings nightly",
+        "exit 0; one line per source",
+        f"exit {night.exit_code}; {total.split('(')[-1].rstrip(')')}",
+        True,
+    )
 
 
 def test_no_configured_secret_reaches_output_landing_files_or_warehouse(bad_week):
@@ -157,16 +195,29 @@ def test_no_configured_secret_reaches_output_landing_files_or_warehouse(bad_week
         for path in (bad_week.data_dir / "landing").rglob("*"):
             if path.is_file() and secret.encode() in path.read_bytes():
                 leaks.append(f"{name} in {path.name}")
-        [(count,)] = query(bad_week.db, """
+        [(count,)] = query(
+            bad_week.db,
+            """
             select count(*) from raw.crawl_runs
             where contains(coalesce(error_summary, ''), $s)
                 or contains(cast(counters as varchar), $s)
-        """, {"s": secret})
-        [(versions,)] = query(bad_week.db, "select count(*) from raw.posting_versions "
-                                           "where contains(payload, $s)", {"s": secret})
+        """,
+            {"s": secret},
+        )
+        [(versions,)] = query(
+            bad_week.db,
+            "select count(*) from raw.posting_versions where contains(payload, $s)",
+            {"s": secret},
+        )
         if count or versions:
             leaks.append(f"{name} in the warehouse")
-    outcome("night", "credentials in the environment", "every source",
-            "in no output, landing file or table", ", ".join(leaks) or "nowhere", not leaks)
+    outcome(
+        "night",
+        "credentials in the environment",
+        "every source",
+        "in no output, landing file or table",
+        ", ".join(leaks) or "nowhere",
+        not leaks,
+    )
 
     assert leaks == []

@@ -50,50 +50,82 @@ SETTINGS_OF_AN_ENTRY = textwrap.dedent("""
 
 def scrapy_settings_of(entry: dict) -> dict:
     """The Scrapy settings a source entry's crawler gets, with no POSTINGS_* in the environment."""
-    environment = {name: value for name, value in os.environ.items()
-                   if not name.startswith("POSTINGS_")}
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith("POSTINGS_")
+    }
     environment["PYTHONPATH"] = str(PROJECT_ROOT)
-    completed = subprocess.run([sys.executable, "-c", SETTINGS_OF_AN_ENTRY, json.dumps(entry)],
-                               capture_output=True, text=True, cwd=PROJECT_ROOT, env=environment,
-                               timeout=60, check=True)
+    completed = subprocess.run(
+        [sys.executable, "-c", SETTINGS_OF_AN_ENTRY, json.dumps(entry)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        timeout=60,
+        check=True,
+    )
     return json.loads(completed.stdout.splitlines()[-1])
 
 
 def test_a_default_entry_gets_polite_settings_and_an_entry_can_override_them():
     default = scrapy_settings_of({"kind": "greenhouse", "board": "acme"})
-    custom = scrapy_settings_of({"kind": "greenhouse", "board": "acme", "delay": 0.5,
-                                 "concurrency": 1, "max_requests": 3})
+    custom = scrapy_settings_of(
+        {"kind": "greenhouse", "board": "acme", "delay": 0.5, "concurrency": 1, "max_requests": 3}
+    )
     polite = {
-        "ROBOTSTXT_OBEY": True, "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "DOWNLOAD_DELAY": 1.0,
-        "DOWNLOAD_DELAY_JITTER": 0.0, "AUTOTHROTTLE_ENABLED": True, "RETRY_TIMES": 3,
-        "DOWNLOAD_TIMEOUT": 30.0, "DOWNLOAD_MAXSIZE": 64 * 1024 * 1024,
-        "CLOSESPIDER_PAGECOUNT": 5000, "COOKIES_ENABLED": False, "TELNETCONSOLE_ENABLED": False,
+        "ROBOTSTXT_OBEY": True,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+        "DOWNLOAD_DELAY": 1.0,
+        "DOWNLOAD_DELAY_JITTER": 0.0,
+        "AUTOTHROTTLE_ENABLED": True,
+        "RETRY_TIMES": 3,
+        "DOWNLOAD_TIMEOUT": 30.0,
+        "DOWNLOAD_MAXSIZE": 64 * 1024 * 1024,
+        "CLOSESPIDER_PAGECOUNT": 5000,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
     }
     ok = all(default[name] == value for name, value in polite.items())
-    outcome("polite", "settings of a default source entry", "greenhouse:acme",
-            "robots.txt, 2 per host, 1 s apart, AutoThrottle, 3 retries, no control servers",
-            "as expected" if ok else "DIFFERENT", ok)
+    outcome(
+        "polite",
+        "settings of a default source entry",
+        "greenhouse:acme",
+        "robots.txt, 2 per host, 1 s apart, AutoThrottle, 3 retries, no control servers",
+        "as expected" if ok else "DIFFERENT",
+        ok,
+    )
 
     assert {name: default[name] for name in polite} == polite
     assert "+https://" in default["USER_AGENT"]  # names the project and a contact URL
     assert {429, 503} <= set(default["RETRY_HTTP_CODES"])
-    assert (custom["DOWNLOAD_DELAY"], custom["AUTOTHROTTLE_START_DELAY"],
-            custom["CONCURRENT_REQUESTS_PER_DOMAIN"], custom["CLOSESPIDER_PAGECOUNT"]) == \
-        (0.5, 0.5, 1, 3)
+    assert (
+        custom["DOWNLOAD_DELAY"],
+        custom["AUTOTHROTTLE_START_DELAY"],
+        custom["CONCURRENT_REQUESTS_PER_DOMAIN"],
+        custom["CLOSESPIDER_PAGECOUNT"],
+    ) == (0.5, 0.5, 1, 3)
 
 
 def test_a_delay_spaces_the_requests_to_one_host(run_crawl):
     server = FaultyReplayServer(load_routes(RECORDING_DIR))
 
-    result = run_crawl('sources:\n  - {kind: jsonld, name: demo-careers, '
-                       'sitemap: "{replay}/sitemap.xml", delay: 0.5}\n', server=server)
+    result = run_crawl(
+        "sources:\n  - {kind: jsonld, name: demo-careers, "
+        'sitemap: "{replay}/sitemap.xml", delay: 0.5}\n',
+        server=server,
+    )
 
     times = [when for when, _ in server.timeline]
     gaps = [later - earlier for earlier, later in pairwise(times)]
     ok = len(times) >= 5 and min(gaps) >= 0.4 and statistics.median(gaps) >= 0.48
-    outcome("polite", "delay: 0.5 on one host", "jsonld:demo-careers", "requests >= 0.5 s apart",
-            f"{len(times)} requests, smallest gap {min(gaps):.3f} s", ok)
+    outcome(
+        "polite",
+        "delay: 0.5 on one host",
+        "jsonld:demo-careers",
+        "requests >= 0.5 s apart",
+        f"{len(times)} requests, smallest gap {min(gaps):.3f} s",
+        ok,
+    )
     assert result.manifest("jsonld:demo-careers")["status"] == "succeeded"
     assert len(times) >= 5  # robots.txt, the sitemap and three pages
     # 0.5 s apart as sent; as seen by the server, less the jitter of a busy machine's threads.
@@ -104,18 +136,25 @@ def test_a_delay_spaces_the_requests_to_one_host(run_crawl):
 def test_max_requests_stops_a_paginating_source_and_marks_the_run_partial(run_crawl):
     server = FaultyReplayServer(slowpoke_routes((250, 250, 250, 250)))
 
-    result = run_crawl('sources:\n  - {kind: lever, site: slowpoke, api_base: "{replay}", '
-                       'delay: 0, max_requests: 3}\n', server=server)
+    result = run_crawl(
+        'sources:\n  - {kind: lever, site: slowpoke, api_base: "{replay}", '
+        "delay: 0, max_requests: 3}\n",
+        server=server,
+    )
 
     manifest = result.manifest("lever:slowpoke")
     seen = len(server.timeline)
     ok = seen == 3 and manifest["status"] == "partial"
-    outcome("polite", "max_requests: 3 on a source of 4 pages", "lever:slowpoke",
-            "3 requests, partial", f"{seen} requests, {manifest['status']}, "
-            f"{manifest['postings']} postings", ok)
+    outcome(
+        "polite",
+        "max_requests: 3 on a source of 4 pages",
+        "lever:slowpoke",
+        "3 requests, partial",
+        f"{seen} requests, {manifest['status']}, {manifest['postings']} postings",
+        ok,
+    )
     assert seen == 3  # robots.txt and two pages of four
-    assert (manifest["status"], manifest["finish_reason"]) == ("partial",
-                                                               "closespider_pagecount")
+    assert (manifest["status"], manifest["finish_reason"]) == ("partial", "closespider_pagecount")
     assert "closespider_pagecount" in manifest["error_summary"]
     assert manifest["postings"] == 500
 
@@ -133,8 +172,9 @@ def test_the_docs_server_binds_to_localhost_and_serves_until_stopped(tmp_path):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-    outcome("polite", "docs server", "postings docs", "127.0.0.1 by default", host,
-            host == "127.0.0.1")
+    outcome(
+        "polite", "docs server", "postings docs", "127.0.0.1 by default", host, host == "127.0.0.1"
+    )
     assert host == "127.0.0.1"
     assert body == b"<html>docs</html>"
     assert not thread.is_alive()
@@ -166,8 +206,9 @@ def docs_without_dbt(tmp_path, monkeypatch):
     def recording_server(directory, host=cli.DOCS_HOST, port=8080):
         # The default address is really bound; another one is only recorded (no test binds
         # anything but 127.0.0.1).
-        server = real(directory, host, 0) if host == "127.0.0.1" else NotServing(directory,
-                                                                                  host, port)
+        server = (
+            real(directory, host, 0) if host == "127.0.0.1" else NotServing(directory, host, port)
+        )
         server.serve_forever = lambda: None
         bound.append(server.server_address[0])
         return server

@@ -23,12 +23,21 @@ def test_a_reader_in_a_loop_never_fails_nor_sees_half_a_build(bad_week):
     good = "{}/{}".format(*bad_week.good_night.tables["reader_values"])
     bad = "{}/{}".format(*bad_week.bad_night.tables["reader_values"])
     seen = reader.get("seen", {})
-    ok = (reader["error_count"] == 0 and reader.get("torn") == 0 and set(seen) == {good, bad}
-          and bad_week.bad_night.exit_code == 0)
-    outcome("readers", "reader process querying marts during the nightly", "marts.dim_postings",
-            f"no error; only {good} (before) and {bad} (after) postings/runs",
-            f"{reader.get('reads')} reads, {reader['error_count']} errors, "
-            f"{reader.get('torn')} torn, saw {seen}", ok)
+    ok = (
+        reader["error_count"] == 0
+        and reader.get("torn") == 0
+        and set(seen) == {good, bad}
+        and bad_week.bad_night.exit_code == 0
+    )
+    outcome(
+        "readers",
+        "reader process querying marts during the nightly",
+        "marts.dim_postings",
+        f"no error; only {good} (before) and {bad} (after) postings/runs",
+        f"{reader.get('reads')} reads, {reader['error_count']} errors, "
+        f"{reader.get('torn')} torn, saw {seen}",
+        ok,
+    )
 
     assert reader["returncode"] == 0
     assert reader["error_count"] == 0, reader["errors"]
@@ -42,11 +51,20 @@ def test_a_connection_held_open_keeps_its_snapshot_and_does_not_block_the_nightl
     reader = bad_week.reader["held"]
     good = "{}/{}".format(*bad_week.good_night.tables["reader_values"])
     held = reader.get("seen", {})
-    ok = (reader["error_count"] == 0 and reader.get("torn") == 0 and set(held) == {good}
-          and bad_week.bad_night.exit_code == 0)
-    outcome("readers", "connection held open across the nightly", "marts.dim_postings",
-            f"sees {good} throughout; nightly exit 0",
-            f"saw {held}; nightly exit {bad_week.bad_night.exit_code}", ok)
+    ok = (
+        reader["error_count"] == 0
+        and reader.get("torn") == 0
+        and set(held) == {good}
+        and bad_week.bad_night.exit_code == 0
+    )
+    outcome(
+        "readers",
+        "connection held open across the nightly",
+        "marts.dim_postings",
+        f"sees {good} throughout; nightly exit 0",
+        f"saw {held}; nightly exit {bad_week.bad_night.exit_code}",
+        ok,
+    )
 
     assert reader["error_count"] == 0, reader["errors"]
     assert reader["torn"] == 0

@@ -20,18 +20,29 @@ from warehouse.load import load
 
 LONG_NAME = "n" * 300
 #: Boards and names that the writer and the runner once put in two different folders.
-ODD_SOURCES = {"greenhouse:zürich": "zürich", "greenhouse:ml, ai": "ml, ai",
-               "greenhouse:a/b": "a/b", f"greenhouse:{LONG_NAME}": "anthropic"}
+ODD_SOURCES = {
+    "greenhouse:zürich": "zürich",
+    "greenhouse:ml, ai": "ml, ai",
+    "greenhouse:a/b": "a/b",
+    f"greenhouse:{LONG_NAME}": "anthropic",
+}
 
 
 def test_plain_keys_keep_their_folder_names_and_odd_ones_get_a_hash():
     assert source_folder_name("greenhouse:anthropic") == "greenhouse_anthropic"
     assert source_folder_name("jsonld:careers.example.org") == "jsonld_careers.example.org"
     assert source_folder_name("greenhouse:zürich") == "greenhouse_zürich"
-    odd = [source_folder_name(key) for key in ("greenhouse:a/b", "greenhouse:a_b",
-                                                "greenhouse:ml, ai", "greenhouse:..",
-                                                f"greenhouse:{LONG_NAME}",
-                                                f"greenhouse:{LONG_NAME}x")]
+    odd = [
+        source_folder_name(key)
+        for key in (
+            "greenhouse:a/b",
+            "greenhouse:a_b",
+            "greenhouse:ml, ai",
+            "greenhouse:..",
+            f"greenhouse:{LONG_NAME}",
+            f"greenhouse:{LONG_NAME}x",
+        )
+    ]
     assert len(set(odd)) == len(odd)  # never two keys in one folder
     assert all("/" not in name and name not in (".", "..") for name in odd)
     assert all(len(name.encode()) <= MAX_FOLDER_BYTES for name in odd)
@@ -39,9 +50,16 @@ def test_plain_keys_keep_their_folder_names_and_odd_ones_get_a_hash():
 
 
 def test_a_manifest_of_an_older_release_still_loads_and_a_broken_one_is_named(tmp_path):
-    old = {"crawl_run_id": "r1", "source_key": "lever:acme", "source_kind": "lever",
-           "started_at": "2026-01-01T00:00:00+00:00", "status": "succeeded", "postings": "3",
-           "landing_file": "r1.jsonl", "some_field_of_the_future": 1}
+    old = {
+        "crawl_run_id": "r1",
+        "source_key": "lever:acme",
+        "source_kind": "lever",
+        "started_at": "2026-01-01T00:00:00+00:00",
+        "status": "succeeded",
+        "postings": "3",
+        "landing_file": "r1.jsonl",
+        "some_field_of_the_future": 1,
+    }
     path = tmp_path / "r1.run.json"
     path.write_text(json.dumps(old), encoding="utf-8")
 
@@ -57,12 +75,16 @@ def test_a_manifest_of_an_older_release_still_loads_and_a_broken_one_is_named(tm
 
 def test_any_board_name_lands_is_found_and_is_recorded_once(run_crawl, route_to, tmp_path):
     """Synthetic names, real recorded Greenhouse page."""
-    routes = [route_to(f"/v1/boards/{quote(board, safe='')}/jobs", "greenhouse/greenhouse_1.json")
-              for board in {*ODD_SOURCES.values()}]
+    routes = [
+        route_to(f"/v1/boards/{quote(board, safe='')}/jobs", "greenhouse/greenhouse_1.json")
+        for board in {*ODD_SOURCES.values()}
+    ]
     entries = "".join(
-        f"  - {{kind: greenhouse, board: {json.dumps(board)}, api_base: \"{{replay}}\", delay: 0"
-        + (f", name: {key.split(':', 1)[1]}" if board == "anthropic" else "") + "}\n"
-        for key, board in ODD_SOURCES.items())
+        f'  - {{kind: greenhouse, board: {json.dumps(board)}, api_base: "{{replay}}", delay: 0'
+        + (f", name: {key.split(':', 1)[1]}" if board == "anthropic" else "")
+        + "}\n"
+        for key, board in ODD_SOURCES.items()
+    )
 
     result = run_crawl("sources:\n" + entries, routes)
 
@@ -99,5 +121,35 @@ def test_the_runner_reports_a_crawl_that_could_not_report_under_its_own_run_id(t
 def test_a_subdomain_that_is_not_one_is_named_as_the_subdomain_option(kind):
     from scrapers.sources import SourceConfigError, parse_entry
 
-    with pytest.raises(SourceConfigError, match=r"subdomain must be a .* subdomain, got 'a/b'"):
+    with pytest.raises(SourceConfigError, match=r"subdomain must be a .* subdomain.*, got 'a/b'"):
         parse_entry({"kind": kind, "subdomain": "a/b"}, 1)
+
+
+def test_the_writer_keeps_non_ascii_text_and_escapes_a_lone_surrogate(make_spider, tmp_path):
+    """Synthetic envelopes: one with non-ASCII text, one whose payload still holds a lone
+    surrogate (spiders replace them; an envelope built elsewhere may not): both land, the first
+    as UTF-8, the second escaped, and both read back as they were."""
+    from scrapers.items import JobPostingItem
+    from scrapers.kinds.greenhouse.spider import GreenhouseSpider
+    from scrapers.pipelines.land import LandJobPostingPipeline
+
+    spider = make_spider(GreenhouseSpider, board="zürich")
+    pipeline = LandJobPostingPipeline(spider.crawler, tmp_path)
+    pipeline.open_spider()
+    payloads = ['{"title":"Ingénieure ML · Zürich"}', '{"title":"bad \ud800 text"}']
+    for number, payload in enumerate(payloads):
+        pipeline.process_item(
+            JobPostingItem(
+                source_kind="greenhouse",
+                source_key=spider.source_key,
+                source_posting_id=str(number),
+                url=None,
+                payload=payload,
+            )
+        )
+    pipeline.handle.close()
+
+    lines = pipeline.part_path.read_bytes().splitlines()
+    assert "Ingénieure ML · Zürich".encode() in lines[0]
+    assert b"\\ud800" in lines[1]
+    assert [json.loads(line)["payload"] for line in lines] == payloads

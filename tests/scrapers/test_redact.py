@@ -29,8 +29,10 @@ def fake_credentials(monkeypatch):
 
 
 def test_masks_key_like_query_parameters_whatever_their_value():
-    url = ("http://127.0.0.1:8080/v1/api/jobs/gb/search/2?app_id=other&app_key=unknown"
-           "&results_per_page=50&what=data&api_key=k1&token=t2&key=k3")
+    url = (
+        "http://127.0.0.1:8080/v1/api/jobs/gb/search/2?app_id=other&app_key=unknown"
+        "&results_per_page=50&what=data&api_key=k1&token=t2&key=k3"
+    )
 
     assert redact(f"Crawled (404) <GET {url}> (referer: None)") == (
         "Crawled (404) <GET http://127.0.0.1:8080/v1/api/jobs/gb/search/2?app_id=***"
@@ -54,8 +56,10 @@ def test_masks_credential_headers_in_text_and_reprs():
 
 
 def test_leaves_words_that_only_contain_key_names_alone():
-    text = ("monkey=1&keyboard=2&source_key=greenhouse:x KeyError: 'id' "
-            "redirect_url=https://www.adzuna.com/details/1?utm_source=d6920beb")
+    text = (
+        "monkey=1&keyboard=2&source_key=greenhouse:x KeyError: 'id' "
+        "redirect_url=https://www.adzuna.com/details/1?utm_source=d6920beb"
+    )
 
     assert redact(text) == text
 
@@ -69,14 +73,22 @@ def test_short_configured_values_are_not_searched_for(monkeypatch):
 
 
 def test_scrub_record_masks_secrets_in_every_string_and_says_so():
-    record = {"id": "1", "redirect_url": "https://x/?utm_source=id-4f1c", "tags": ["sekret-XYZ"],
-              "salary": 10}
+    record = {
+        "id": "1",
+        "redirect_url": "https://x/?utm_source=id-4f1c",
+        "tags": ["sekret-XYZ"],
+        "salary": 10,
+    }
 
     scrubbed, changed = scrub_record(record)
 
     assert changed is True
-    assert scrubbed == {"id": "1", "redirect_url": "https://x/?utm_source=***", "tags": ["***"],
-                        "salary": 10}
+    assert scrubbed == {
+        "id": "1",
+        "redirect_url": "https://x/?utm_source=***",
+        "tags": ["***"],
+        "salary": 10,
+    }
     assert record["tags"] == ["sekret-XYZ"]  # the original is left as it was
 
 
@@ -96,8 +108,10 @@ def test_filter_masks_the_formatted_message_and_the_traceback():
     logger.propagate = False
     logger.setLevel(logging.DEBUG)
     try:
-        logger.info("Crawled (%(status)s) %(request)s",
-                    {"status": 200, "request": "<GET http://h/s?app_key=sekret-XYZ>"})
+        logger.info(
+            "Crawled (%(status)s) %(request)s",
+            {"status": 200, "request": "<GET http://h/s?app_key=sekret-XYZ>"},
+        )
         try:
             raise ValueError("bad page http://h/s?app_id=id-4f1c")
         except ValueError:
@@ -122,12 +136,16 @@ def test_filter_lets_a_broken_log_call_reach_the_handler():
 def test_root_log_handler_masks_every_logger_and_keeps_the_format():
     root = logging.getLogger()
     stream = io.StringIO()
-    handler = install_root_log_handler("INFO", "[%(name)s] %(levelname)s: %(message)s",
-                                       stream=stream)
+    handler = install_root_log_handler(
+        "INFO", "[%(name)s] %(levelname)s: %(message)s", stream=stream
+    )
     try:
         logging.getLogger("scrapy.core.engine").info("Crawled (404) <GET http://h/s?app_key=k1>")
         logging.getLogger("scrapers.x").debug("below the level: sekret-XYZ")
     finally:
         root.removeHandler(handler)
 
-    assert stream.getvalue() == "[scrapy.core.engine] INFO: Crawled (404) <GET http://h/s?app_key=***>\n"
+    assert (
+        stream.getvalue()
+        == "[scrapy.core.engine] INFO: Crawled (404) <GET http://h/s?app_key=***>\n"
+    )

@@ -30,8 +30,11 @@ def test_entries_become_keyed_sources_with_their_options(sources_file):
     entries = load_sources(path)
 
     assert [entry.key for entry in entries] == [
-        "greenhouse:anthropic", "lever:spotify", "hackernews:whoishiring",
-        "jsonld:careers.example.org", "jsonld:other",
+        "greenhouse:anthropic",
+        "lever:spotify",
+        "hackernews:whoishiring",
+        "jsonld:careers.example.org",
+        "jsonld:other",
     ]
     assert (entries[1].delay, entries[1].concurrency) == (0.5, 4)
     assert entries[3].slug == "jsonld_careers.example.org"
@@ -57,37 +60,60 @@ def test_a_name_makes_a_second_entry_of_the_same_board_distinct(sources_file):
     )
 
     assert [e.key for e in load_sources(path)] == [
-        "greenhouse:anthropic", "greenhouse:anthropic-eu"
+        "greenhouse:anthropic",
+        "greenhouse:anthropic-eu",
     ]
 
 
 @pytest.mark.parametrize(
     ("entries", "message"),
     [
-        ("  - {kind: greenhouse, board: anthropic}\n  - {kind: nosuchboard, tenant: x}\n",
-         r"source #2 \(\{'kind': 'nosuchboard', 'tenant': 'x'\}\): unknown kind 'nosuchboard'; "
-         r"known: .*ashby, greenhouse, .*lever"),
-        ("  - {kind: greenhouse}\n",
-         r"source #1 \(greenhouse\): .*missing required option 'board'"),
-        ("  - {kind: lever, site: '  '}\n",
-         r"source #1 \(lever\): .*missing required option 'site'"),
-        ("  - {kind: greenhouse, board: anthropic, delay: soon}\n",
-         r"source #1 \(greenhouse:anthropic\): delay must be a number"),
-        ("  - {kind: greenhouse, board: anthropic, concurrency: 0}\n",
-         r"source #1 \(greenhouse:anthropic\): concurrency out of range"),
-        ("  - {kind: greenhouse, board: anthropic, delay: -1}\n",
-         r"source #1 \(greenhouse:anthropic\): delay out of range"),
-        ("  - {kind: hackernews, threads: 0}\n",
-         r"source #1 \(hackernews\): threads must be a whole number from 1 to 50, got 0"),
-        ("  - {kind: hackernews, story_ids: 47975571}\n",
-         r"source #1 \(hackernews\): story_ids must be a list of HN item ids"),
-        ("  - {kind: jsonld, name: careers}\n",
-         r"source #1 \(jsonld\): .*one of 'sitemap', 'robots', 'urls' is required"),
-        ("  - {kind: jsonld, urls: 'https://jobs.example.com/1'}\n",
-         r"source #1 \(jsonld\): urls must be a list of page URLs"),
+        (
+            "  - {kind: greenhouse, board: anthropic}\n  - {kind: nosuchboard, tenant: x}\n",
+            r"source #2 \(\{'kind': 'nosuchboard', 'tenant': 'x'\}\): unknown kind 'nosuchboard'; "
+            r"known: .*ashby, greenhouse, .*lever",
+        ),
+        (
+            "  - {kind: greenhouse}\n",
+            r"source #1 \(greenhouse\): .*missing required option 'board'",
+        ),
+        (
+            "  - {kind: lever, site: '  '}\n",
+            r"source #1 \(lever\): .*missing required option 'site'",
+        ),
+        (
+            "  - {kind: greenhouse, board: anthropic, delay: soon}\n",
+            r"source #1 \(greenhouse:anthropic\): delay must be a number",
+        ),
+        (
+            "  - {kind: greenhouse, board: anthropic, concurrency: 0}\n",
+            r"source #1 \(greenhouse:anthropic\): concurrency out of range",
+        ),
+        (
+            "  - {kind: greenhouse, board: anthropic, delay: -1}\n",
+            r"source #1 \(greenhouse:anthropic\): delay out of range",
+        ),
+        (
+            "  - {kind: hackernews, threads: 0}\n",
+            r"source #1 \(hackernews\): threads must be a whole number from 1 to 50, got 0",
+        ),
+        (
+            "  - {kind: hackernews, story_ids: 47975571}\n",
+            r"source #1 \(hackernews\): story_ids must be a list of HN item ids",
+        ),
+        (
+            "  - {kind: jsonld, name: careers}\n",
+            r"source #1 \(jsonld\): .*one of 'sitemap', 'robots', 'urls' is required",
+        ),
+        (
+            "  - {kind: jsonld, urls: 'https://jobs.example.com/1'}\n",
+            r"source #1 \(jsonld\): urls must be a list of page URLs",
+        ),
         ("  - greenhouse\n", r"source #1: expected a mapping, got 'greenhouse'"),
-        ("  - {kind: greenhouse, board: anthropic}\n  - {kind: greenhouse, board: anthropic}\n",
-         r"source #2: greenhouse:anthropic is listed twice \(give one a `name`\)"),
+        (
+            "  - {kind: greenhouse, board: anthropic}\n  - {kind: greenhouse, board: anthropic}\n",
+            r"source #2: greenhouse:anthropic is listed twice \(give one a `name`\)",
+        ),
     ],
 )
 def test_an_invalid_entry_is_refused_naming_the_entry(sources_file, entries, message):
@@ -97,8 +123,11 @@ def test_an_invalid_entry_is_refused_naming_the_entry(sources_file, entries, mes
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("sources: [\n", "not valid YAML"), ("boards:\n  - anthropic\n", "top-level 'sources:' list"),
-     ("", "top-level 'sources:' list")],
+    [
+        ("sources: [\n", "not valid YAML"),
+        ("boards:\n  - anthropic\n", "top-level 'sources:' list"),
+        ("", "top-level 'sources:' list"),
+    ],
 )
 def test_an_invalid_file_is_refused_naming_the_file(sources_file, text, message):
     path = sources_file(text)

@@ -35,15 +35,18 @@ def test_a_query_reads_the_marts(warehouse):
     assert "p1" in result.output
 
 
-@pytest.mark.parametrize("statement", [
-    "copy marts.dim_postings to '{dir}/out.csv'",
-    "attach '{dir}/other.duckdb' as other (read_only false)",
-    "install httpfs",
-    "select * from read_text('{dir}/secret.txt')",
-    "select * from read_csv('{dir}/secret.txt')",
-    "set enable_external_access = true",
-    "create table marts.mine as select 1 as one",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "copy marts.dim_postings to '{dir}/out.csv'",
+        "attach '{dir}/other.duckdb' as other (read_only false)",
+        "install httpfs",
+        "select * from read_text('{dir}/secret.txt')",
+        "select * from read_csv('{dir}/secret.txt')",
+        "set enable_external_access = true",
+        "create table marts.mine as select 1 as one",
+    ],
+)
 def test_a_query_that_writes_or_reads_files_gets_a_clear_error(warehouse, statement):
     _, directory = warehouse
 

@@ -16,8 +16,9 @@ def sources_file(tmp_path, monkeypatch):
     monkeypatch.setenv("POSTINGS_RETRY_BACKOFF_BASE", "0.01")
     get_settings.cache_clear()
     path = tmp_path / "sources.yml"
-    path.write_text("# my boards\nsources:\n  - {kind: greenhouse, board: anthropic}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "# my boards\nsources:\n  - {kind: greenhouse, board: anthropic}\n", encoding="utf-8"
+    )
     yield path
     get_settings.cache_clear()
 
@@ -27,14 +28,22 @@ def invoke(*args: str):
 
 
 def test_add_recognises_a_careers_url_and_keeps_the_comments(sources_file):
-    result = invoke("sources", "add", "https://jobs.lever.co/spotify/b4ad9572-e20f-4185",
-                    "--sources", str(sources_file), "--company", "Spotify")
+    result = invoke(
+        "sources",
+        "add",
+        "https://jobs.lever.co/spotify/b4ad9572-e20f-4185",
+        "--sources",
+        str(sources_file),
+        "--company",
+        "Spotify",
+    )
 
     assert result.exit_code == 0, result.output
     assert "lever:spotify" in result.output
     assert sources_file.read_text(encoding="utf-8") == (
         "# my boards\nsources:\n  - {kind: greenhouse, board: anthropic}\n"
-        "  - {kind: lever, site: spotify, company: Spotify}\n")
+        "  - {kind: lever, site: spotify, company: Spotify}\n"
+    )
     listed = invoke("sources", "list", "--sources", str(sources_file))
     assert listed.stdout.split() == ["greenhouse:anthropic", "lever:spotify"]
 
@@ -42,10 +51,16 @@ def test_add_recognises_a_careers_url_and_keeps_the_comments(sources_file):
 def test_add_refuses_a_duplicate_and_an_unknown_url(sources_file):
     before = sources_file.read_text(encoding="utf-8")
 
-    duplicate = invoke("sources", "add", "https://job-boards.greenhouse.io/anthropic/jobs/1",
-                       "--sources", str(sources_file))
-    unknown = invoke("sources", "add", "https://careers.example.com/jobs",
-                     "--sources", str(sources_file))
+    duplicate = invoke(
+        "sources",
+        "add",
+        "https://job-boards.greenhouse.io/anthropic/jobs/1",
+        "--sources",
+        str(sources_file),
+    )
+    unknown = invoke(
+        "sources", "add", "https://careers.example.com/jobs", "--sources", str(sources_file)
+    )
 
     assert duplicate.exit_code == 2
     assert "greenhouse:anthropic is already listed" in duplicate.output
@@ -60,13 +75,18 @@ def test_check_reports_which_boards_answer(sources_file):
             "sources:\n"
             f"  - {{kind: greenhouse, board: anthropic, api_base: '{server.base_url}', delay: 0}}\n"
             f"  - {{kind: lever, site: gone, api_base: '{server.base_url}', delay: 0}}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         result = invoke("sources", "check", "--sources", str(sources_file))
 
     assert result.exit_code == 1, result.output
-    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()
-             if line.startswith(("greenhouse:", "lever:")) and len(line.split()) > 2
-             and line.split()[1] in ("yes", "NO")}
+    lines = {
+        line.split()[0]: line.split()[1:]
+        for line in result.output.splitlines()
+        if line.startswith(("greenhouse:", "lever:"))
+        and len(line.split()) > 2
+        and line.split()[1] in ("yes", "NO")
+    }
     assert lines["greenhouse:anthropic"] == ["yes", "4"]
     assert lines["lever:gone"][:2] == ["NO", "lever:gone:"]
     assert "1 of 2 sources answer" in result.output

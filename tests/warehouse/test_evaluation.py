@@ -27,8 +27,15 @@ def test_wilson_interval_matches_the_textbook_values():
 
 
 def label(posting_id, split="test", **fields):
-    return {"posting_id": posting_id, "split": split, "role_family": "other",
-            "industry_bucket": "computer_software", "themes": None, "skills": None, **fields}
+    return {
+        "posting_id": posting_id,
+        "split": split,
+        "role_family": "other",
+        "industry_bucket": "computer_software",
+        "themes": None,
+        "skills": None,
+        **fields,
+    }
 
 
 def write(tmp_path, rows):
@@ -60,8 +67,9 @@ def test_rejects_a_posting_labelled_twice(tmp_path):
 def test_scores_each_fact_with_its_denominator():
     rows = [
         label("a", role_family="ml_engineer", skills=["python", "spark"], themes=["data"]),
-        label("b", role_family="other", industry_bucket="finance_banking",
-              skills=["sql"], themes=[]),
+        label(
+            "b", role_family="other", industry_bucket="finance_banking", skills=["sql"], themes=[]
+        ),
         label("c", split="tune", industry_bucket="unknown"),
     ]
     predictions = Predictions(
@@ -73,8 +81,10 @@ def test_scores_each_fact_with_its_denominator():
     )
     test = next(report for report in evaluate(rows, predictions) if report.split == "test")
 
-    assert (test.score("role family accuracy").successes,
-            test.score("role family accuracy").total) == (1, 2)
+    assert (
+        test.score("role family accuracy").successes,
+        test.score("role family accuracy").total,
+    ) == (1, 2)
     assert test.score("industry accuracy, stated").value == 1.0
     inferred = test.score("industry accuracy, inferred")
     assert (inferred.successes, inferred.total) == (0, 1)

@@ -60,18 +60,25 @@ def test_a_reader_holding_the_public_file_does_not_block_publishing(tmp_path):
 
 def test_a_second_builder_fails_at_once_with_a_clear_error(tmp_path):
     public = tmp_path / "warehouse.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import time
         from pathlib import Path
         from warehouse.publish import building
         with building(Path({str(public)!r})):
             print("locked", flush=True)
             time.sleep(30)
-    """)], stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(WarehouseBusyError, match="another postings process"), \
-                building(public):
+        with pytest.raises(WarehouseBusyError, match="another postings process"), building(public):
             pass
     finally:
         holder.kill()
@@ -104,8 +111,9 @@ def test_readers_in_a_loop_never_fail_nor_see_half_a_build(tmp_path):
         connection.execute("create table t1 as select 0 as v; create table t2 as select 0 as v")
     script = tmp_path / "reader.py"
     script.write_text(READER, encoding="utf-8")
-    reader = subprocess.Popen([sys.executable, str(script), str(public), "4"],
-                              stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, str(script), str(public), "4"], stdout=subprocess.PIPE, text=True
+    )
     builds = 0
     deadline = time.monotonic() + 3
     while time.monotonic() < deadline:

@@ -12,8 +12,12 @@ from warehouse.replay import RECORDING_DIR, ReplayServer, Route, load_routes
 
 def fetch(url: str, body: dict | None = None) -> tuple[int, bytes]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method="POST" if data else "GET",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="POST" if data else "GET",
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.read()
@@ -47,8 +51,10 @@ def test_route_without_method_answers_get_and_post():
 
 
 def test_get_route_does_not_answer_post_and_json_route_needs_a_json_body():
-    routes = [Route(path="/get-only", method="GET", body=b"ok"),
-              Route(path="/search", method="POST", json_body={"offset": 0}, body=b"ok")]
+    routes = [
+        Route(path="/get-only", method="GET", body=b"ok"),
+        Route(path="/search", method="POST", json_body={"offset": 0}, body=b"ok"),
+    ]
     with ReplayServer(routes) as server:
         assert fetch(f"{server.base_url}/get-only", {"offset": 0})[0] == 404
         assert fetch(f"{server.base_url}/search")[0] == 404
@@ -72,8 +78,10 @@ def test_bundled_recording_answers_the_workday_search_by_post():
     routes = load_routes(RECORDING_DIR)
     search = "/wday/cxs/gdit/External_Career_Site/jobs"
     with ReplayServer(routes) as server:
-        status, body = fetch(f"{server.base_url}{search}",
-                             {"appliedFacets": {}, "limit": 20, "offset": 0, "searchText": ""})
+        status, body = fetch(
+            f"{server.base_url}{search}",
+            {"appliedFacets": {}, "limit": 20, "offset": 0, "searchText": ""},
+        )
 
     assert status == 200
     assert json.loads(body)["total"] == 644

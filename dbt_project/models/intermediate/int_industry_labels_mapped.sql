@@ -78,8 +78,8 @@ protected as (
         labels.industry_label,
         string_split(
             regexp_replace(
-                list_reduce(
-                    labels_with_commas.label_keys,
+                list_reduce(  -- noqa: RF02, LT01
+                    labels_with_commas.label_keys,  -- noqa: PRS, LT05
                     lambda protected_label, known: replace(
                         protected_label, known, replace(known, ',', chr(1))
                     ),
@@ -139,13 +139,13 @@ pieces_cut_at_and as (
         end as label_part
 
     from pieces_cleaned
-    cross join (select unnest([0, 1]) as half) as halves
+    cross join range(2) as halves (half)
     where
-        pieces_cleaned.piece not in (select label_key from known_labels)
+        pieces_cleaned.piece not in (select known_labels.label_key from known_labels)
         and regexp_extract(pieces_cleaned.piece, '^(.*)\s+and\s+(.*)$', 1)
-        in (select label_key from known_labels)
+        in (select known_labels.label_key from known_labels)
         and regexp_extract(pieces_cleaned.piece, '^(.*)\s+and\s+(.*)$', 2)
-        in (select label_key from known_labels)
+        in (select known_labels.label_key from known_labels)
 
 ),
 
@@ -211,8 +211,10 @@ code_matches as (
             and starts_with(codes_parsed.code, industry_codes.code_prefix)
     where codes_parsed.code != ''
     qualify row_number() over (
-        partition by codes_parsed.posting_version_id, codes_parsed.industry_label,
-        codes_parsed.label_position
+        partition by
+            codes_parsed.posting_version_id,
+            codes_parsed.industry_label,
+            codes_parsed.label_position
         order by length(industry_codes.code_prefix) desc
     ) = 1
 
@@ -245,8 +247,10 @@ mapped as (
             and codes_parsed.industry_label = code_matches.industry_label
             and codes_parsed.label_position = code_matches.label_position
     qualify row_number() over (
-        partition by codes_parsed.posting_version_id, codes_parsed.industry_label,
-        codes_parsed.label_position
+        partition by
+            codes_parsed.posting_version_id,
+            codes_parsed.industry_label,
+            codes_parsed.label_position
         order by known_labels.linkedin_industry_id
     ) = 1
 

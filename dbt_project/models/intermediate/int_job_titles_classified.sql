@@ -10,7 +10,7 @@ with
 
 posting_versions as (
 
-    select * from {{ ref('int_posting_versions_unioned') }}
+    select * from {{ ref('stg_raw__posting_versions') }}
 
 ),
 
@@ -33,11 +33,12 @@ titles as (
     -- all rules together).
     select distinct title
     from posting_versions
-    where title is not null
-    {%- if is_incremental() %}
+    where
+        title is not null
+        {%- if is_incremental() %}
         -- Incremental: only the titles never classified before.
-        and title not in (select title from {{ this }})
-    {%- endif %}
+            and title not in (select classified.title from {{ this }} as classified)
+        {%- endif %}
 
 ),
 
@@ -79,10 +80,10 @@ classified as (
 
     select
         titles.title,
-        coalesce(role_family_first_matches.role_family, 'other') as role_family,
         role_family_first_matches.rule_id as role_family_rule_id,
         seniority_first_matches.seniority,
-        seniority_first_matches.rule_id as seniority_rule_id
+        seniority_first_matches.rule_id as seniority_rule_id,
+        coalesce(role_family_first_matches.role_family, 'other') as role_family
 
     from titles
     left join role_family_first_matches

@@ -11,7 +11,7 @@ with
 
 posting_versions as (
 
-    select * from {{ ref('int_posting_versions_unioned') }}
+    select * from {{ ref('stg_raw__posting_versions') }}
 
 ),
 
@@ -25,11 +25,12 @@ location_texts as (
 
     select distinct location
     from posting_versions
-    where location is not null
-    {%- if is_incremental() %}
+    where
+        location is not null
+        {%- if is_incremental() %}
         -- Incremental: only the texts never read before.
-        and location not in (select location from {{ this }})
-    {%- endif %}
+            and location not in (select parsed.location from {{ this }} as parsed)
+        {%- endif %}
 
 ),
 
@@ -50,7 +51,7 @@ cleaned as (
                     -- "3 days in office", "UTC-6" (their "/" is not a list of places).
                     '\d[^(),;]*', ' ', 'g'
                 ),
-                '(?i)\b(100%|fully|primarily|remote[- ]?(first|friendly|job)?|hybrid|on[- ]?site|in[- ]?office|in[- ]?person|office|only|based( in)?|preferred|hq|headquarters|possible|a plus|located|in|within|across)\b',
+                '(?i)\b(100%|fully|primarily|remote[- ]?(first|friendly|job)?|hybrid|on[- ]?site|in[- ]?office|in[- ]?person|office|only|based( in)?|preferred|hq|headquarters|possible|a plus|located|in|within|across)\b',  -- noqa: LT05
                 ' ', 'g'
             ),
             '(?i)\s(or|and)\s|[;|/·&+]', ';', 'g'
@@ -72,7 +73,7 @@ places as (
             location,
             regexp_split_to_array(cleaned_location, ';') as place_texts
         from cleaned
-    )
+    ) as places
 
 ),
 
@@ -107,7 +108,7 @@ parts as (
             unnest(part_texts) as part_text,
             unnest(generate_series(1, len(part_texts))) as raw_index
         from parts_split
-    )
+    ) as parts
     where {{ location_key('part_text') }} is not null
 
 ),
@@ -139,8 +140,9 @@ candidates as (
 
     from parts
     inner join part_counts
-        on parts.location = part_counts.location
-        and parts.place_index = part_counts.place_index
+        on
+            parts.location = part_counts.location
+            and parts.place_index = part_counts.place_index
     left join location_aliases
         on parts.part_key = location_aliases.alias
 
@@ -168,19 +170,27 @@ resolved_parts as (
 
     from candidates
     left join anchors
-        on candidates.location = anchors.location
-        and candidates.place_index = anchors.place_index
-        and candidates.alias_country_code = anchors.anchor_country_code
+        on
+            candidates.location = anchors.location
+            and candidates.place_index = anchors.place_index
+            and candidates.alias_country_code = anchors.anchor_country_code
     qualify row_number() over (
         partition by candidates.location, candidates.place_index, candidates.part_index
         order by
             anchors.anchor_country_code is not null desc,
             case
                 when candidates.place_part_count = 1
-                    then case candidates.place_type when 'country' then 1 when 'city' then 2 else 3 end
+                    then
+                        case candidates.place_type
+                            when 'country' then 1 when 'city' then 2 else 3
+                        end
                 when candidates.part_index = 1
-                    then case candidates.place_type when 'city' then 1 when 'region' then 2 else 3 end
-                else case candidates.place_type when 'region' then 1 when 'country' then 2 else 3 end
+                    then
+                        case candidates.place_type
+                            when 'city' then 1 when 'region' then 2 else 3
+                        end
+                else
+                    case candidates.place_type when 'region' then 1 when 'country' then 2 else 3 end
             end,
             candidates.alias_country_code
     ) = 1
@@ -207,11 +217,13 @@ places_read as (
             and not regexp_matches(part_text, '\d')
             and not regexp_matches(
                 lower(part_text),
-                '\b(county|area|metro|region|time|timezones?|zones?|utc|gmt|cet|cest|est|cst|pst|pt|et|ct|mt|overlap|hours?)\b'
+                '\b(county|area|metro|region|time|timezones?|zones?|utc|gmt|cet|cest|est|cst|pst|pt|et|ct|mt|overlap|hours?)\b'  -- noqa: LT05
             )
         ) as unresolved_name_count,
-        any_value(part_text) filter (where part_index = 1 and place_type is null) as first_unresolved_part,
-        bool_or(part_index > 1 and place_type in ('region', 'country')) as has_later_region_or_country,
+        any_value(part_text) filter (where part_index = 1 and place_type is null)
+            as first_unresolved_part,
+        bool_or(part_index > 1 and place_type in ('region', 'country'))
+            as has_later_region_or_country,
         -- "San Francisco, New York": a city and a region of another state are two places.
         count(distinct alias_region) filter (where place_type = 'region') = 1
         and count(distinct alias_city) filter (where place_type = 'city') = 1
@@ -235,7 +247,8 @@ places_placed as (
         case
             when names_an_area or country_count <> 1 or city_and_region_disagree then null
             when city_count = 1 and unresolved_name_count = 0 then any_city
-            when city_count = 0 and unresolved_name_count = 1
+            when
+                city_count = 0 and unresolved_name_count = 1
                 and first_unresolved_part is not null
                 and has_later_region_or_country
                 and length(first_unresolved_part) <= 40
@@ -258,19 +271,22 @@ locations_read as (
         location,
         count(*) as place_count,
         case
-            when count(place_country_code) = count(*)
+            when
+                count(place_country_code) = count(*)
                 and count(distinct place_country_code) = 1
                 then any_value(place_country_code)
         end as country_code,
         case
-            when count(place_country_code) = count(*)
+            when
+                count(place_country_code) = count(*)
                 and count(distinct place_country_code) = 1
                 and count(place_city) = count(*)
                 and count(distinct place_city) = 1
                 then any_value(place_city)
         end as city,
         case
-            when count(place_country_code) = count(*)
+            when
+                count(place_country_code) = count(*)
                 and count(distinct place_country_code) = 1
                 and count(place_region) = count(*)
                 and count(distinct place_region) = 1

@@ -24,7 +24,7 @@ from warehouse.matching import match_batches, match_schema
 
 #: Versions per Arrow batch: large enough for the scan to be cheap, small enough to stay bounded.
 BATCH_SIZE = 5_000
-#: The texts matched, as output ``field`` -> column of int_posting_versions_unioned.
+#: The texts matched, as output ``field`` -> column of stg_raw__posting_versions.
 FIELDS = {"title": "title", "description": "description_text"}
 #: Columns copied from the version to each of its matches.
 CARRY = ["posting_id", "loaded_at"]
@@ -35,7 +35,7 @@ def model(dbt, session):
                incremental_strategy="delete+insert")
     terms = dbt.ref("int_match_terms_unioned").select(
         "term_set, term_key, pattern, is_case_sensitive").fetchall()
-    versions = dbt.ref("int_posting_versions_unioned")
+    versions = dbt.ref("stg_raw__posting_versions")
     if dbt.is_incremental:
         # fetchall, not fetchone: DuckDB 2.0 refuses more work on a connection whose result was
         # not read to the end.

@@ -16,9 +16,9 @@ with
 
 unioned as (
 
-    select * from {{ ref('int_posting_versions_unioned') }}
+    select * from {{ ref('stg_raw__posting_versions') }}
     {%- if watermark is not none %}
-    where loaded_at >= {{ watermark }}
+        where loaded_at >= {{ watermark }}
     {%- endif %}
 
 ),
@@ -54,13 +54,22 @@ location_aliases as (
 
 country_aliases as (
 
-    select alias, country_code from location_aliases where place_type = 'country'
+    select
+        alias,
+        country_code
+    from location_aliases
+    where place_type = 'country'
 
 ),
 
 region_aliases as (
 
-    select alias, country_code, region from location_aliases where place_type = 'region'
+    select
+        alias,
+        country_code,
+        region
+    from location_aliases
+    where place_type = 'region'
 
 ),
 
@@ -69,12 +78,12 @@ located as (
 
     select
         posting_versions.*,
-        coalesce(published_country.country_code, location_texts_parsed.country_code)
-            as country_code,
         location_texts_parsed.country_code as text_country_code,
         location_texts_parsed.region as text_region,
         location_texts_parsed.city as text_city,
-        published_region.region as published_region_name
+        published_region.region as published_region_name,
+        coalesce(published_country.country_code, location_texts_parsed.country_code)
+            as country_code
 
     from posting_versions
     left join country_aliases as published_country
@@ -82,9 +91,10 @@ located as (
     left join location_texts_parsed
         on posting_versions.location = location_texts_parsed.location
     left join region_aliases as published_region
-        on {{ location_key('posting_versions.region') }} = published_region.alias
-        and published_region.country_code
-        = coalesce(published_country.country_code, location_texts_parsed.country_code)
+        on
+            {{ location_key('posting_versions.region') }} = published_region.alias
+            and published_region.country_code
+            = coalesce(published_country.country_code, location_texts_parsed.country_code)
 
 ),
 
@@ -108,11 +118,14 @@ salary_read as (
 
     select
         *,
-        salary_min is not null or salary_max is not null as has_structured_salary,
+        salary_min is not null
+        or salary_max is not null as has_structured_salary,
         {{ salary_amount('pay.amount_from', 'pay.suffix_from') }} as text_amount_from,
         {{ salary_amount('pay.amount_to', 'pay.suffix_to') }} as text_amount_to,
-        {{ currency_code("coalesce(nullif(pay.currency_after, ''), nullif(pay.currency_before, ''), nullif(pay.currency_middle, ''))") }}
-            as text_currency_marker
+        {{ currency_code(
+            "coalesce(nullif(pay.currency_after, ''), nullif(pay.currency_before, ''), "
+            ~ "nullif(pay.currency_middle, ''))"
+        ) }} as text_currency_marker
 
     from salary_statements
 
@@ -124,12 +137,18 @@ salary_scaled as (
         *,
         -- "100-130k": a `k` on one bound only applies to a bare bound below 1,000 too.
         case
-            when pay.suffix_from = '' and lower(pay.suffix_to) = 'k' and text_amount_from < 1000
+            when
+                pay.suffix_from = ''
+                and lower(pay.suffix_to) = 'k'
+                and text_amount_from < 1000
                 then text_amount_from * 1000
             else text_amount_from
         end as text_min,
         case
-            when pay.suffix_to = '' and lower(pay.suffix_from) = 'k' and text_amount_to < 1000
+            when
+                pay.suffix_to = ''
+                and lower(pay.suffix_from) = 'k'
+                and text_amount_to < 1000
                 then text_amount_to * 1000
             else text_amount_to
         end as text_max
@@ -146,17 +165,29 @@ salary_chosen as (
             when has_structured_salary then 'structured'
             when text_min is not null then 'text'
         end as salary_source,
-        case when has_structured_salary then salary_min else text_min end as published_min,
-        case when has_structured_salary then salary_max else text_max end as published_max,
         case
-            when has_structured_salary then
-                case
-                    when regexp_full_match(upper(trim(salary_currency)), '[A-Z]{3}')
-                        then upper(trim(salary_currency))
-                end
+            when has_structured_salary then salary_min else
+                text_min
+        end as published_min,
+        case
+            when has_structured_salary then salary_max else
+                text_max
+        end as published_max,
+        case
+            when has_structured_salary
+                then
+                    case
+                        when
+                            regexp_full_match(
+                                upper(trim(salary_currency)), '[A-Z]{3}'
+                            )
+                            then upper(trim(salary_currency))
+                    end
             when text_min is not null then
                 case
-                    when text_currency_marker <> '$' then text_currency_marker
+                    when
+                        text_currency_marker <> '$'
+                        then text_currency_marker
                     when country_code = 'US' then 'USD'
                 end
         end as chosen_currency,
@@ -166,12 +197,17 @@ salary_chosen as (
                 coalesce(
                     {{ salary_period('pay.period') }},
                     -- No period stated: annual only when every bound is a yearly-size amount.
-                    case when text_min >= 15000 and coalesce(text_max, text_min) >= 15000 then 'year' end
+                    case
+                        when
+                            text_min >= 15000
+                            and coalesce(text_max, text_min) >= 15000
+                            then 'year'
+                    end
                 )
         end as chosen_period,
         -- The bounds are in one unit when both are structured or carry the same suffix.
         has_structured_salary or lower(pay.suffix_from) = lower(pay.suffix_to)
-            or text_max is null as bounds_share_a_unit
+        or text_max is null as bounds_share_a_unit
 
     from salary_scaled
 
@@ -218,6 +254,22 @@ normalised as (
         end as salary_issue
 
     from salary_checked
+
+),
+
+worded as (
+
+    select
+        *,
+        list_filter(
+            regexp_split_to_array(
+                regexp_replace(lower(coalesce(description_text, '')), '[^[:alnum:]\s]+', '', 'g'),
+                '\s+'
+            ),
+            lambda word: word <> ''
+        ) as description_words
+
+    from normalised
 
 ),
 
@@ -283,16 +335,7 @@ final as (
         posted_at_issue,
         loaded_at
 
-    from normalised,
-        lateral (
-            select list_filter(
-                regexp_split_to_array(
-                    regexp_replace(lower(coalesce(description_text, '')), '[^[:alnum:]\s]+', '', 'g'),
-                    '\s+'
-                ),
-                lambda word: word <> ''
-            ) as description_words
-        )
+    from worded
 
 )
 

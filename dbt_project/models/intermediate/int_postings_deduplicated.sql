@@ -21,19 +21,20 @@ postings as (
 
     select
         postings_lifecycle.posting_id,
-        coalesce(posting_versions_normalised.posted_at, postings_lifecycle.first_seen_at)
-            as first_date,
         posting_versions_normalised.url_key,
         posting_versions_normalised.company_key,
         posting_versions_normalised.title_key,
         posting_versions_normalised.description_fingerprint,
         posting_versions_normalised.country_code,
-        posting_versions_normalised.city
+        posting_versions_normalised.city,
+        coalesce(posting_versions_normalised.posted_at, postings_lifecycle.first_seen_at)
+            as first_date
 
     from postings_lifecycle
     inner join posting_versions_normalised
-        on postings_lifecycle.latest_posting_version_id
-        = posting_versions_normalised.posting_version_id
+        on
+            postings_lifecycle.latest_posting_version_id
+            = posting_versions_normalised.posting_version_id
 
 ),
 
@@ -61,7 +62,8 @@ content_keyed as (
     select
         *,
         case
-            when company_key is not null and title_key is not null
+            when
+                company_key is not null and title_key is not null
                 and description_fingerprint is not null
                 then company_key || '|' || title_key || '|' || description_fingerprint
         end as content_key
@@ -111,11 +113,12 @@ content_windowed as (
             *,
             date_diff(
                 'day',
-                lag(first_date) over (partition by content_place_key order by first_date, posting_id),
+                lag(first_date)
+                    over (partition by content_place_key order by first_date, posting_id),
                 first_date
             ) as days_since_previous
         from content_placed
-    )
+    ) as content_dated
 
 ),
 
@@ -151,8 +154,8 @@ final as (
     select
         posting_id,
         canonical_posting_id,
-        posting_id = canonical_posting_id as is_canonical,
         duplicate_count,
+        posting_id = canonical_posting_id as is_canonical,
         case
             when duplicate_count = 1 then 'unique'
             when url_group_size = duplicate_count then 'same_url'

@@ -24,45 +24,53 @@ crawl_runs as (
 ),
 
 {% if watermark is not none %}
-new_runs as (
+    new_runs as (
 
-    select crawl_run_id, source_key
-    from crawl_runs
-    where loaded_at >= {{ watermark }}
+        select
+            crawl_run_id,
+            source_key
+        from crawl_runs
+        where loaded_at >= {{ watermark }}
 
-),
+    ),
 
--- The postings the new runs saw, and the open postings of their sources.
-affected_postings as (
+    -- The postings the new runs saw, and the open postings of their sources.
+    affected_postings as (
 
-    select source_key, source_posting_id
-    from {{ ref('stg_raw__sightings') }}
-    where crawl_run_id in (select crawl_run_id from new_runs)
+        select
+            source_key,
+            source_posting_id
+        from {{ ref('stg_raw__sightings') }}
+        where crawl_run_id in (select new_runs.crawl_run_id from new_runs)
 
-    union
+        union
 
-    select source_key, source_posting_id
-    from {{ this }}
-    where is_active
-        and source_key in (select source_key from new_runs)
+        select
+            source_key,
+            source_posting_id
+        from {{ this }}
+        where
+            is_active
+            and source_key in (select new_runs.source_key from new_runs)
 
-),
+    ),
 
-sightings as (
+    sightings as (
 
-    select sightings.*
-    from {{ ref('stg_raw__sightings') }} as sightings
-    semi join affected_postings
-        on sightings.source_key = affected_postings.source_key
-        and sightings.source_posting_id = affected_postings.source_posting_id
+        select sightings.*
+        from {{ ref('stg_raw__sightings') }} as sightings
+        semi join affected_postings
+            on
+                sightings.source_key = affected_postings.source_key
+                and sightings.source_posting_id = affected_postings.source_posting_id
 
-),
+    ),
 {% else %}
-sightings as (
+    sightings as (
 
-    select * from {{ ref('stg_raw__sightings') }}
+        select * from {{ ref('stg_raw__sightings') }}
 
-),
+    ),
 {% endif %}
 
 sightings_with_runs as (
@@ -134,8 +142,9 @@ complete_runs as (
             ) as previous_complete_posting_count
         from crawl_runs
         where is_complete
-    )
-    where previous_complete_posting_count is null
+    ) as complete_runs
+    where
+        previous_complete_posting_count is null
         or posting_count is null
         or posting_count * 2 >= previous_complete_posting_count
 
@@ -157,14 +166,15 @@ final as (
         aggregated.last_seen_run_loaded_at,
         aggregated.latest_posting_version_id,
         aggregated.latest_content_hash,
-        complete_runs.started_at is null as is_active,
         complete_runs.started_at as closed_at,
-        complete_runs.crawl_run_id as closed_by_crawl_run_id
+        complete_runs.crawl_run_id as closed_by_crawl_run_id,
+        complete_runs.started_at is null as is_active
 
     from aggregated
     asof left join complete_runs
-        on aggregated.source_key = complete_runs.source_key
-        and aggregated.last_seen_run_started_at < complete_runs.started_at
+        on
+            aggregated.source_key = complete_runs.source_key
+            and aggregated.last_seen_run_started_at < complete_runs.started_at
 
 )
 

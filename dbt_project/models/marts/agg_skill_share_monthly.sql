@@ -92,6 +92,10 @@ final as (
         cells.postings_count,
         coalesce(mentions.mentioning_postings_count, 0) as mentioning_postings_count,
         coalesce(mentions.mentioning_postings_count, 0) / cells.postings_count as mention_share,
+        {{ wilson_interval('coalesce(mentions.mentioning_postings_count, 0)',
+                           'cells.postings_count', 'lower') }} as mention_share_lower,
+        {{ wilson_interval('coalesce(mentions.mentioning_postings_count, 0)',
+                           'cells.postings_count', 'upper') }} as mention_share_upper,
         coalesce(mentions.mention_count, 0) as mention_count
 
     from cells

@@ -98,14 +98,14 @@ final as (
         company_names.company_name,
         company_industries_decided.industry_id,
         industries.industry_name,
-        coalesce(industries.industry_bucket, 'unknown') as industry_bucket,
-        coalesce(company_industries_decided.industry_method, 'unknown') as industry_method,
         company_industries_decided.industry_evidence,
         company_industries_decided.industry_confidence,
         company_counts.postings_count,
         company_counts.active_postings_count,
         company_counts.first_seen_at,
-        company_counts.last_seen_at
+        company_counts.last_seen_at,
+        coalesce(industries.industry_bucket, 'unknown') as industry_bucket,
+        coalesce(company_industries_decided.industry_method, 'unknown') as industry_method
 
     from company_counts
     inner join company_names

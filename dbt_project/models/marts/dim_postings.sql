@@ -20,7 +20,7 @@ with
 posting_versions as not materialized (
 
     select * exclude (description_text)
-    from {{ ref('int_posting_versions_unioned') }}
+    from {{ ref('stg_raw__posting_versions') }}
 
 ),
 
@@ -30,7 +30,7 @@ latest_descriptions as (
         posting_version_id,
         description_text
 
-    from {{ ref('int_posting_versions_unioned') }}
+    from {{ ref('stg_raw__posting_versions') }}
 
 ),
 
@@ -140,82 +140,92 @@ postings as (
 -- compared by a hash of all their light columns, joined on the key: at a million postings,
 -- finding them took 5.6 s with an `except` of the two sides (hash tables of every column), 3.4 s
 -- with the hashes. A changed row whose 64-bit hash stays the same (odds of 2^-64) would be missed.
-existing_hashes as (
+    existing_hashes as (
 
-    select
-        posting_id,
-        hash(existing) as row_hash
+        select
+            posting_id,
+            hash(existing) as row_hash
 
-    from (select * exclude (description_text) from {{ this }}) as existing
+        from (select * exclude (description_text) from {{ this }}) as existing
 
-),
+    ),
 
-postings_changed as materialized (
+    postings_changed as materialized (
 
-    select postings.*
-    from postings
-    left join existing_hashes
-        on postings.posting_id = existing_hashes.posting_id
-    where existing_hashes.posting_id is null
-        or hash(postings) <> existing_hashes.row_hash
+        select postings.*
+        from postings
+        left join existing_hashes
+            on postings.posting_id = existing_hashes.posting_id
+        where
+            existing_hashes.posting_id is null
+            -- hash(postings) hashes the whole row, not a column.
+            or hash(postings) <> existing_hashes.row_hash  -- noqa: RF02
 
-),
+    ),
 
--- The postings that need their description: new ones, and those whose latest version changed.
--- The others are updated in place and keep theirs (`kept_on_update`), so their rows carry none.
-descriptions_needed as (
+    -- The postings that need their description: new ones, and those whose latest version changed.
+    -- The others are updated in place and keep theirs (`kept_on_update`), so their rows carry none.
+    descriptions_needed as (
 
-    select postings_changed.latest_posting_version_id
-    from postings_changed
-    anti join {{ this }} as existing
-        on postings_changed.posting_id = existing.posting_id
-        and postings_changed.latest_posting_version_id = existing.latest_posting_version_id
+        select postings_changed.latest_posting_version_id
+        from postings_changed
+        anti join {{ this }} as existing
+            on
+                postings_changed.posting_id = existing.posting_id
+                and postings_changed.latest_posting_version_id = existing.latest_posting_version_id
 
-),
+    ),
 
--- Materialised on its own: inlined, DuckDB turned the `in` filter into a join that built a hash
--- table of every version's description (10 s of a nightly at a million postings, against 0.2 s).
-written_descriptions as materialized (
+    -- Materialised on its own: inlined, DuckDB turned the `in` filter into a join that built a
+    -- hash table of every version's description (10 s of a nightly at a million postings, against
+    -- 0.2 s).
+    written_descriptions as materialized (
 
-    select * from latest_descriptions
-    where posting_version_id in (select latest_posting_version_id from descriptions_needed)
+        select * from latest_descriptions
+        where
+            posting_version_id in (
+                select needed.latest_posting_version_id from descriptions_needed as needed
+            )
 
-),
+    ),
 
-final as (
+    final as (
 
-    select
-        postings.*,
-        written_descriptions.description_text
+        select
+            postings.*,
+            written_descriptions.description_text
 
-    from postings_changed as postings
-    left join written_descriptions
-        on postings.latest_posting_version_id = written_descriptions.posting_version_id
+        from postings_changed as postings
+        left join written_descriptions
+            on postings.latest_posting_version_id = written_descriptions.posting_version_id
 
-)
+    )
 
 {%- else %}
 
 -- The descriptions, found with an `in` filter rather than a join: DuckDB then never builds a
 -- hash table of every version's description (seconds at a million).
-written_descriptions as (
+    written_descriptions as (
 
-    select * from latest_descriptions
-    where posting_version_id in (select latest_posting_version_id from postings)
+        select * from latest_descriptions
+        where
+            posting_version_id in (
+                select written.latest_posting_version_id from postings as written
+            )
 
-),
+    ),
 
-final as (
+    final as (
 
-    select
-        postings.*,
-        written_descriptions.description_text
+        select
+            postings.*,
+            written_descriptions.description_text
 
-    from postings
-    inner join written_descriptions
-        on postings.latest_posting_version_id = written_descriptions.posting_version_id
+        from postings
+        inner join written_descriptions
+            on postings.latest_posting_version_id = written_descriptions.posting_version_id
 
-)
+    )
 
 {%- endif %}
 

@@ -41,10 +41,6 @@ final as (
         crawl_runs.crawl_run_id,
         crawl_runs.source_key,
         crawl_runs.source_kind,
-        row_number() over (
-            partition by crawl_runs.source_key
-            order by crawl_runs.started_at, crawl_runs.crawl_run_id
-        ) as run_number,
         crawl_runs.started_at,
         cast(crawl_runs.started_at as date) as started_date,
         crawl_runs.finished_at,
@@ -52,6 +48,15 @@ final as (
         crawl_runs.status,
         crawl_runs.finish_reason,
         crawl_runs.is_complete,
+        crawl_runs.request_count,
+        crawl_runs.posting_count,
+        crawl_runs.error_count,
+        crawl_runs.error_summary,
+        crawl_runs.loaded_at,
+        row_number() over (
+            partition by crawl_runs.source_key
+            order by crawl_runs.started_at, crawl_runs.crawl_run_id
+        ) as run_number,
         crawl_runs.started_at = max(crawl_runs.started_at) over (
             partition by crawl_runs.source_key
         ) as is_latest_run,
@@ -59,13 +64,8 @@ final as (
         and crawl_runs.started_at = max(
             case when crawl_runs.is_complete then crawl_runs.started_at end
         ) over (partition by crawl_runs.source_key) as is_latest_complete_run,
-        crawl_runs.request_count,
-        crawl_runs.posting_count,
-        crawl_runs.error_count,
         coalesce(new_postings.new_posting_count, 0) as new_posting_count,
-        coalesce(closed_postings.closed_posting_count, 0) as closed_posting_count,
-        crawl_runs.error_summary,
-        crawl_runs.loaded_at
+        coalesce(closed_postings.closed_posting_count, 0) as closed_posting_count
 
     from crawl_runs
     left join new_postings

@@ -3,8 +3,9 @@
 -- per employer from all its postings and every posting inherits it, so a posting that says
 -- nothing about its employer still gets the industry its employer's other postings show. The
 -- order: a stated label anywhere for the employer, the known-company seed, text evidence summed
--- over its postings, a cue in its name, weak signals alone, else `unmapped` (a label that maps to nothing) or
--- `unknown`. `confidence` says how much the decision can be trusted (see the column's docs).
+-- over its postings, a cue in its name, weak signals alone, else `unmapped` (a label that maps
+-- to nothing) or `unknown`. `confidence` says how much the decision can be trusted (see the
+-- column's docs).
 --
 -- A table, rebuilt in full: an employer's decision depends on all its postings, so a new posting
 -- can change the rows of old ones (an incremental build would leave them stale).
@@ -130,7 +131,7 @@ stated_industries as (
     from stated_counts
     qualify row_number() over (
         partition by employer_key
-        order by posting_count desc, industry_id
+        order by posting_count desc, industry_id asc
     ) = 1
 
 ),
@@ -143,7 +144,10 @@ unmapped_labels as (
         string_agg(distinct industry_label, '; ' order by industry_label) as evidence
 
     from posting_label_parts
-    where employer_key not in (select employer_key from posting_primary_industries)
+    where
+        employer_key not in (
+            select primaries.employer_key from posting_primary_industries as primaries
+        )
     group by employer_key
 
 ),
@@ -205,7 +209,7 @@ signal_ranked as (
         *,
         row_number() over (
             partition by employer_key
-            order by strong_mention_count desc, mention_count desc, industry_id
+            order by strong_mention_count desc, mention_count desc, industry_id asc
         ) as signal_rank
 
     from signal_scores
@@ -250,7 +254,7 @@ weak_only_industries as (
     from signal_matches
     where
         signal_strength = 'fallback'
-        and employer_key not in (select employer_key from signal_scores)
+        and employer_key not in (select scores.employer_key from signal_scores as scores)
     group by employer_key, industry_id
     having sum(mention_count) >= 2
     qualify row_number() over (
@@ -270,9 +274,12 @@ name_cue_industries as (
 
     from posting_companies
     inner join company_name_cues
-        on (' ' || posting_companies.company_key || ' ') like ('% ' || company_name_cues.cue || ' %')
+        on
+            (' ' || posting_companies.company_key || ' ') like (
+                '% ' || company_name_cues.cue || ' %'
+            )
     order by
-        posting_companies.employer_key,
+        posting_companies.employer_key asc,
         length(company_name_cues.cue) desc,
         company_name_cues.cue_id
 
@@ -345,10 +352,10 @@ final as (
         posting_companies.company_key,
         employer_decisions.industry_id,
         industries.industry_name,
-        coalesce(industries.industry_bucket, 'unknown') as industry_bucket,
         employer_decisions.method,
         employer_decisions.evidence,
-        cast(employer_decisions.confidence as double) as confidence
+        cast(employer_decisions.confidence as double) as confidence,
+        coalesce(industries.industry_bucket, 'unknown') as industry_bucket
 
     from posting_companies
     inner join employer_decisions

@@ -25,7 +25,7 @@ term_matches as (
 
     select * from {{ ref('int_posting_terms_matched') }}
     {%- if is_incremental() %}
-    where posting_id in ({{ postings_to_rebuild() }})
+        where posting_id in ({{ postings_to_rebuild() }})
     {%- endif %}
 
 ),
@@ -52,8 +52,8 @@ alias_matches as (
 
     select
         posting_id,
-        any_value(posting_version_id) as posting_version_id,
         term_key as alias_id,
+        any_value(posting_version_id) as posting_version_id,
         max(mention_count) as mention_count,
         bool_or(field = 'title') as is_in_title
 

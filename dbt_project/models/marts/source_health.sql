@@ -44,8 +44,8 @@ nights as (
 
     select
         source_key,
-        any_value(source_kind) as source_kind,
         started_date as crawl_date,
+        any_value(source_kind) as source_kind,
         count(*) as run_count,
         arg_max(crawl_run_id, started_at) as last_crawl_run_id,
         arg_max(status, started_at) as status,
@@ -92,15 +92,16 @@ final as (
         closed_postings,
         errors,
         previous_postings_seen,
-        postings_seen - previous_postings_seen as postings_change,
         trailing_median_postings,
+        postings_seen - previous_postings_seen as postings_change,
         is_complete and previous_complete_postings is not null
         and postings_seen * 2 < previous_complete_postings as is_suspect_run,
         case
             when postings_seen = 0 and coalesce(previous_postings_seen, 0) > 0
                 then 'zero_postings'
             when status = 'failed' then 'run_failed'
-            when trailing_median_postings is not null
+            when
+                trailing_median_postings is not null
                 and postings_seen < 0.5 * trailing_median_postings
                 then 'below_half_of_trailing_median'
         end as anomaly_reason
