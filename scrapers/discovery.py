@@ -25,6 +25,7 @@ URL of an unknown platform, a ValueError names the URL and says what to give ins
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -85,12 +86,17 @@ def subdomain_platform(kind: str, pattern: str) -> Recogniser:
     return recognise
 
 
-def recognisers() -> list[Recogniser]:
-    """Every kind's careers-URL recogniser (``scrapers/kinds/<kind>/recognise.py``)."""
+@functools.cache
+def recognisers() -> tuple[Recogniser, ...]:
+    """Every kind's careers-URL recogniser (``scrapers/kinds/<kind>/recognise.py``).
+
+    Cached: listing the kinds scans their folder, which cost 93% of recognising a link when it
+    ran once per link (``marts.candidate_sources`` recognises every distinct link of history).
+    """
     from scrapers.kinds import kind_names, recogniser_for
 
     found = [recogniser_for(kind) for kind in kind_names()]
-    return [recognise for recognise in found if recognise is not None]
+    return tuple(recognise for recognise in found if recognise is not None)
 
 
 def entry_from_url(url: str) -> dict[str, Any]:
