@@ -538,7 +538,7 @@ def report(
     denominators, date range and source mart on every chart).
     """
     from warehouse.report import report as study_report
-    from warehouse.report_html import UnknownRoleError, write_html, write_png
+    from warehouse.report_html import UnknownRoleError, write_report
 
     settings = get_settings()
     if not settings.db.exists():
@@ -548,14 +548,14 @@ def report(
         )
         raise typer.Exit(2)
     try:
-        if html_path is not None:
-            drawn = write_html(settings.db, html_path, role, baseline)
-            typer.echo(f"Wrote the report ({drawn.drawn} charts) to {html_path.resolve()}")
-        if png_dir is not None:
-            written = write_png(settings.db, png_dir, role, baseline)
-            typer.echo(f"Wrote {len(written)} charts as PNG to {png_dir.resolve()}")
         if html_path is None and png_dir is None:
             typer.echo(study_report(settings.db, role, baseline, top))
+            return
+        drawn, written = write_report(settings.db, html_path, png_dir, role, baseline)
+        if html_path is not None:
+            typer.echo(f"Wrote the report ({drawn.drawn} charts) to {html_path.resolve()}")
+        if png_dir is not None:
+            typer.echo(f"Wrote {len(written)} charts as PNG to {png_dir.resolve()}")
     except UnknownRoleError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error

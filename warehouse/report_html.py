@@ -71,16 +71,23 @@ class Share:
 
 @dataclass
 class Chart:
-    """One figure of the report: drawn (svg, png, marks) or missing (a sentence why)."""
+    """One figure of the report: drawn (svg, marks, the figure) or missing (a sentence why)."""
 
     chart_id: str
     title: str
     caption: str
     source: str
     svg: str = ""
-    png: bytes = b""
     marks: int = 0
     missing: str | None = None
+    #: The matplotlib figure, kept so that PNG is rendered only when asked for (``--png``).
+    figure: Any = None
+
+    def png(self) -> bytes:
+        """The chart as PNG (150 dpi), rendered now."""
+        image = io.BytesIO()
+        self.figure.savefig(image, format="png", dpi=150)
+        return image.getvalue()
 
 
 @dataclass
@@ -183,9 +190,7 @@ def _finish(chart: Chart, figure: Any, marks: int) -> Chart:
     figure.savefig(svg, format="svg", metadata={"Date": None})
     text = svg.getvalue()
     chart.svg = text[text.index("<svg") :]
-    png = io.BytesIO()
-    figure.savefig(png, format="png", dpi=150)
-    chart.png = png.getvalue()
+    chart.figure = figure
     chart.marks = marks
     return chart
 
@@ -704,30 +709,35 @@ def render_html(report: HtmlReport, generated_at: datetime | None = None) -> str
     return "\n".join(parts)
 
 
+def write_report(
+    database: Path,
+    html: Path | None = None,
+    png_dir: Path | None = None,
+    role: str = "ml_engineer",
+    baseline: str = "data_scientist",
+) -> tuple[HtmlReport, list[Path]]:
+    """Draw the report of the warehouse at ``database`` (opened read-only) once, and write it as
+    the page ``html`` and/or as ``<chart>.png`` files in ``png_dir``; the report and the PNG
+    files written."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        report = build_report(connection, role, baseline)
+    if html is not None:
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(render_html(report), encoding="utf-8")
+        logger.info("Wrote the HTML report to %s (%d bytes)", html, html.stat().st_size)
+    written = []
+    if png_dir is not None:
+        png_dir.mkdir(parents=True, exist_ok=True)
+        for chart in report.charts:
+            if not chart.missing:
+                target = png_dir / f"{chart.chart_id}.png"
+                target.write_bytes(chart.png())
+                written.append(target)
+    return report, written
+
+
 def write_html(
     database: Path, path: Path, role: str = "ml_engineer", baseline: str = "data_scientist"
 ) -> HtmlReport:
-    """Write the page for the warehouse at ``database`` (opened read-only) to ``path``."""
-    with duckdb.connect(str(database), read_only=True) as connection:
-        report = build_report(connection, role, baseline)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report), encoding="utf-8")
-    logger.info("Wrote the HTML report to %s (%d bytes)", path, path.stat().st_size)
-    return report
-
-
-def write_png(
-    database: Path, directory: Path, role: str = "ml_engineer", baseline: str = "data_scientist"
-) -> list[Path]:
-    """Write every drawn chart as ``<chart>.png`` in ``directory``; the paths written."""
-    with duckdb.connect(str(database), read_only=True) as connection:
-        report = build_report(connection, role, baseline)
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for chart in report.charts:
-        if chart.missing:
-            continue
-        target = directory / f"{chart.chart_id}.png"
-        target.write_bytes(chart.png)
-        written.append(target)
-    return written
+    """Write the page for the warehouse at ``database`` to ``path``."""
+    return write_report(database, html=path, role=role, baseline=baseline)[0]
