@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import crawl, load, match, parse, transform
+from bench import catalogue, crawl, load, match, parse, transform
 from bench.corpus import DEFAULT_FIXTURES, write_landing
 from bench.report import Row, format_table, write_json
 from bench.terms import DEFAULT_TAXONOMIES
@@ -26,7 +26,7 @@ from bench.terms import DEFAULT_TAXONOMIES
 logger = logging.getLogger("bench")
 
 BENCH_DIR = Path(__file__).resolve().parent
-STAGES = ("load", "parse", "match", "crawl", "transform")
+STAGES = ("load", "parse", "match", "crawl", "catalogue", "transform")
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.fixtures,
                 ),
             ),
+            ("catalogue", lambda: catalogue.measure(workdir / "catalogue", fixtures=args.fixtures)),
             (
                 "transform",
                 lambda: transform.run_stage(workdir / "transform", size.year, args.fixtures),
@@ -161,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
                 workdir.parent.rmdir()
     order = {
         stage: position
-        for position, stage in enumerate(("crawl", "load", "parse", "transform", "match"))
+        for position, stage in enumerate(
+            ("crawl", "catalogue", "load", "parse", "transform", "match")
+        )
     }
     rows.sort(key=lambda row: order.get(row.stage, len(order)))
     elapsed = time.monotonic() - started

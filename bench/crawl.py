@@ -6,8 +6,9 @@ titles, locations and content replaced: :func:`bench.corpus.greenhouse_board`) i
 127.0.0.1 by :class:`bench.server.PageServer`. Then, one after the other:
 
 * the real path: ``python -m scrapers.runner`` on a sources file with one entry per board,
-  ``delay: 0`` and a high ``concurrency``, ``--parallel`` crawlers at a time: every board is its
-  own Scrapy crawler (robots.txt, the spider, validate, normalise and land pipelines, manifest);
+  ``delay: 0`` and a high ``concurrency``, ``--parallel`` sources at a time in the night's one
+  crawler (``scrapers.night``): per board its spider, validate and land pipelines and manifest;
+  robots.txt once for the host;
 * the baseline: one minimal Scrapy spider in a child process that only downloads the same
   pages, with the project's settings and the same per-source overrides
   (``scrapers.runner.source_settings``), its concurrency equal to the runner's ``--parallel``.
@@ -187,8 +188,8 @@ def measure(
             "pages/s",
             "download-only Scrapy spider",
             boards / base["seconds"],
-            note=f"--parallel {parallel}; {real['requests']} requests (robots.txt once per "
-            f"board) vs {base['requests']}",
+            note=f"--parallel {parallel}; {real['requests']} requests for {boards} pages on 1 "
+            f"host ({real['requests'] - boards} robots.txt) vs {base['requests']}",
         ),
         Row(
             "crawl",

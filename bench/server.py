@@ -24,10 +24,16 @@ ROBOTS = b"User-agent: *\nAllow: /\n"
 class PageServer:
     """Serve ``{path: file}`` on 127.0.0.1 in a background thread; use as a context manager."""
 
-    def __init__(self, pages: dict[str, Path]) -> None:
+    def __init__(self, pages: dict[str, Path], etags: bool = False) -> None:
         self.pages = pages
+        #: Answer conditional requests: an ETag (the file's size and mtime) on every page and
+        #: ``304 Not Modified`` when ``If-None-Match`` names it, as real API hosts do.
+        self.etags = etags
         self.first_request_at: float | None = None
         self.requests = 0
+        self.not_modified = 0
+        #: Arrival times (monotonic) of the page requests, robots.txt left out.
+        self.arrivals: list[float] = []
         self.bytes_sent = 0
         self._lock = threading.Lock()
         server = self
@@ -56,16 +62,40 @@ class PageServer:
         with self._lock:
             self.first_request_at = None
             self.requests = 0
+            self.not_modified = 0
+            self.arrivals = []
             self.bytes_sent = 0
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         """Answer one request."""
         path = urlsplit(handler.path).path
+        now = time.monotonic()
         with self._lock:
             if self.first_request_at is None:
-                self.first_request_at = time.monotonic()
+                self.first_request_at = now
             self.requests += 1
+            if path != "/robots.txt":
+                self.arrivals.append(now)
         file = self.pages.get(path)
+        if file is not None and self.etags:
+            stat = file.stat()
+            etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+            if handler.headers.get("If-None-Match") == etag:
+                with self._lock:
+                    self.not_modified += 1
+                handler.send_response(304)
+                handler.send_header("ETag", etag)
+                handler.send_header("Content-Length", "0")
+                handler.end_headers()
+                return
+            body = file.read_bytes()
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("ETag", etag)
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            handler.wfile.write(body)
+            return
         if file is not None:
             body, status, content_type = file.read_bytes(), 200, "application/json"
         elif path == "/robots.txt":

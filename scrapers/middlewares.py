@@ -54,6 +54,21 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
 
+    def _retry(self, request: Request, reason: str | Exception | type[Exception]) -> Any:
+        """Scrapy's retry, its ``retry/...`` counters kept by the request's own source."""
+        from scrapy.downloadermiddlewares.retry import get_retry_request
+
+        from scrapers.night import spider_for_request
+
+        return get_retry_request(
+            request,
+            reason=reason,
+            spider=spider_for_request(self.crawler, request),
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
+        )
+
     async def process_response(self, request: Request, response: Response) -> Any:  # type: ignore[override]
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response

@@ -1,11 +1,12 @@
-"""Run the spiders of a sources file in one Scrapy process and report every run.
+"""Run the spiders of a sources file in one Scrapy crawler and report every run.
 
-``python -m scrapers.runner --sources FILE --summary FILE`` crawls each source entry as its own
-Scrapy crawler (so each has its own politeness settings), a few at a time, and writes a JSON
-summary naming every run's manifest. The ``postings`` command starts it as a child process:
-Twisted's reactor cannot be restarted, and a crawler that dies cannot take the loader with it.
-A source whose spider cannot even start gets a ``failed`` manifest of its own, so every source
-in the file is accounted for.
+``python -m scrapers.runner --sources FILE --summary FILE`` crawls every source entry in the
+night's one crawler (``scrapers.night``): each source keeps its own spider, counters, landing
+file and manifest, ``--parallel`` sources run at a time, and politeness is per host across all
+of them. It writes a JSON summary naming every run's manifest. The ``postings`` command starts it
+as a child process: Twisted's reactor cannot be restarted, and a crawler that dies cannot take
+the loader with it. A source whose spider cannot even start gets a ``failed`` manifest of its
+own, so every source in the file is accounted for.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ logger = logging.getLogger(__name__)
 
 
 def source_settings(entry: SourceEntry) -> dict[str, Any]:
-    """Scrapy settings that an entry's ``delay``, ``concurrency`` and ``max_requests`` override."""
+    """A crawler of this one entry alone: the settings its ``delay``, ``concurrency`` and
+    ``max_requests`` override (the bench's download-only baseline; a night: ``night_settings``).
+    """
     custom: dict[str, Any] = {}
     if entry.delay is not None:
         custom["DOWNLOAD_DELAY"] = entry.delay
@@ -40,15 +43,6 @@ def source_settings(entry: SourceEntry) -> dict[str, Any]:
     if entry.options.get("max_requests") is not None:
         custom["CLOSESPIDER_PAGECOUNT"] = int(entry.options["max_requests"])
     return custom
-
-
-def spider_class_for(entry: SourceEntry) -> type:
-    """The entry's spider class, subclassed to carry the entry's own settings."""
-    from scrapers.spiders import SPIDERS
-
-    base = SPIDERS[entry.kind]
-    merged = {**(getattr(base, "custom_settings", None) or {}), **source_settings(entry)}
-    return type(base.__name__, (base,), {"custom_settings": merged})
 
 
 def failed_manifest(
@@ -79,11 +73,40 @@ def failed_manifest(
     return path
 
 
+def night_settings(entries: list[SourceEntry], parallel: int) -> dict[str, Any]:
+    """The Scrapy settings of a night's one crawler, beside the project's (``scrapers.settings``).
+
+    Politeness is per host across the whole night: every source of a host shares its download
+    slot, whose delay and concurrency the entries of that host may set (the most polite wins,
+    ``scrapers.night.host_slots``).
+    """
+    from scrapy.utils.project import get_project_settings
+
+    from scrapers.night import host_slots
+    from scrapers.spiders import SPIDERS
+
+    slots = host_slots(entries, SPIDERS)
+    concurrency = [int(slot["concurrency"]) for slot in slots.values() if "concurrency" in slot]
+    return {
+        "DOWNLOAD_SLOTS": slots,
+        "DOWNLOADER": "scrapers.night.HostSlotDownloader",
+        "DUPEFILTER_CLASS": "scrapers.night.SourceDupeFilter",
+        # Many hosts at once: the next request goes to the host with the fewest in flight.
+        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
+        "CONCURRENT_REQUESTS": max(16, parallel, *concurrency),
+        # A bound per source (its own max_requests), counted by the night, not one for all.
+        "CLOSESPIDER_PAGECOUNT": 0,
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
+        "HTTPCACHE_ENABLED": bool(get_project_settings().getbool("POSTINGS_CONDITIONAL_REQUESTS")),
+    }
+
+
 def crawl(entries: list[SourceEntry], landing_dir: Path, parallel: int) -> list[Path]:
-    """Crawl every entry; return the manifest path of each run."""
+    """Crawl every entry in one crawler (``scrapers.night``); return each run's manifest path."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
-    from twisted.internet import defer
+
+    from scrapers.night import NightSpider
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
     settings = get_project_settings()
@@ -94,51 +117,43 @@ def crawl(entries: list[SourceEntry], landing_dir: Path, parallel: int) -> list[
     install_root_log_handler(
         settings.get("LOG_LEVEL"), settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT")
     )
+    night = night_settings(entries, parallel)
+    settings.setdict(night, priority="cmdline")
     process = CrawlerProcess(settings)
-    manifests: list[Path] = []
-    semaphore = defer.DeferredSemaphore(max(1, parallel))
+    crawler = process.create_crawler(NightSpider)
+    failure: list[str] = []
 
-    def run_one(entry: SourceEntry) -> Any:
-        crawler = process.create_crawler(spider_class_for(entry))
+    def failed(result: Any) -> None:
+        failure.append(getattr(result, "getErrorMessage", lambda: str(result))())
 
-        def finished(result: Any) -> Any:
-            spider = crawler.spider
-            run_id = getattr(spider, "crawl_run_id", None) if spider else None
-            path = manifest_path(landing_dir, entry.kind, entry.key, run_id) if run_id else None
-            if path is not None and path.exists():
-                manifests.append(path)
-                return None
-            reason = getattr(result, "getErrorMessage", lambda: "spider did not start")()
-            logger.error("%s: crawl failed before it could report: %s", entry.key, reason)
-            try:
-                manifests.append(
-                    failed_manifest(entry, landing_dir, f"crawl failed: {reason}", run_id)
-                )
-            except OSError as error:  # e.g. the disk is full: say so, go on with the others
-                logger.error(
-                    "%s: could not write the manifest of its failed crawl in %s: %s",
-                    entry.key,
-                    landing_dir,
-                    describe_os_error(error),
-                )
-            return None
-
-        deferred = process.crawl(crawler, source_key=entry.key, options=entry.options)
-        deferred.addBoth(finished)
-        return deferred
-
-    all_done = defer.DeferredList(
-        [semaphore.run(run_one, entry) for entry in entries], consumeErrors=True
+    deferred = process.crawl(
+        crawler, entries=entries, parallel=parallel, slots=night["DOWNLOAD_SLOTS"]
     )
-    from twisted.internet import reactor
-
-    def stop_reactor(_: object) -> None:
-        running: Any = reactor  # the global reactor provides more interfaces than it declares
-        if running.running:
-            running.callLater(0, running.stop)
-
-    all_done.addBoth(stop_reactor)
-    process.start(stop_after_crawl=False)
+    deferred.addErrback(failed)
+    process.start()
+    if failure:
+        logger.error("the night's crawl failed: %s", failure[0])
+    runs = getattr(crawler.spider, "runs", {}) if crawler.spider is not None else {}
+    manifests: list[Path] = []
+    for entry in entries:
+        run = runs.get(entry.key)
+        spider = run.spider if run is not None else None
+        run_id = getattr(spider, "crawl_run_id", None) if spider is not None else None
+        path = manifest_path(landing_dir, entry.kind, entry.key, run_id) if run_id else None
+        if path is not None and path.exists():
+            manifests.append(path)
+            continue
+        reason = failure[0] if failure else "the source could not start (see the log)"
+        logger.error("%s: crawl failed before it could report: %s", entry.key, reason)
+        try:
+            manifests.append(failed_manifest(entry, landing_dir, f"crawl failed: {reason}", run_id))
+        except OSError as error:  # e.g. the disk is full: say so, go on with the others
+            logger.error(
+                "%s: could not write the manifest of its failed crawl in %s: %s",
+                entry.key,
+                landing_dir,
+                describe_os_error(error),
+            )
     return manifests
 
 
@@ -151,7 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", action="append", default=[], help="crawl only these source keys (repeatable)"
     )
-    parser.add_argument("--parallel", type=int, default=8)
+    parser.add_argument(
+        "--only-file", type=Path, help="crawl only the source keys listed in this file, one a line"
+    )
+    parser.add_argument("--parallel", type=int, default=64)
     parser.add_argument(
         "--substitute",
         action="append",
@@ -161,8 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     substitutions = dict(item.split("=", 1) for item in args.substitute)
     entries = load_sources(args.sources, substitutions)
-    if args.only:
-        entries = [entry for entry in entries if entry.key in set(args.only)]
+    only = set(args.only)
+    if args.only_file:
+        only |= {line for line in args.only_file.read_text(encoding="utf-8").splitlines() if line}
+    if args.only or args.only_file:
+        entries = [entry for entry in entries if entry.key in only]
     manifests = crawl(entries, args.landing_dir, args.parallel)
     args.summary.write_text(json.dumps([str(path) for path in manifests]), encoding="utf-8")
     return 0

@@ -153,8 +153,8 @@ class SourceScopeMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.default_user_agent = crawler.settings.get("USER_AGENT")
-        self._allowed: tuple[str, ...] | None = None
-        self._private_allowed = False
+        #: Per source (a night's crawler runs many): its hosts, and whether one is private.
+        self._allowed: dict[Spider, tuple[tuple[str, ...], bool]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -163,11 +163,12 @@ class SourceScopeMiddleware:
         return middleware
 
     def spider_opened(self, spider: Spider) -> None:
-        self._allowed = None  # computed from the spider once it is fully set up
+        self._allowed = {}  # computed from each source's spider once it is fully set up
 
     def allowed_hosts(self, spider: Spider) -> tuple[str, ...]:
         """The source's hosts: the spider's own list, or its API host and its options' URLs."""
-        if self._allowed is None:
+        known = self._allowed.get(spider)
+        if known is None:
             scope_hosts = getattr(spider, "scope_hosts", None)
             if callable(scope_hosts):
                 hosts = set(scope_hosts())
@@ -179,18 +180,21 @@ class SourceScopeMiddleware:
                     )
                     if key
                 }
-            self._allowed = tuple(sorted(hosts))
-            self._private_allowed = any(is_private_host(host) for host in hosts)
+            known = (tuple(sorted(hosts)), any(is_private_host(host) for host in hosts))
+            self._allowed[spider] = known
             logger.debug(
-                "%s: in scope: %s",
-                getattr(spider, "source_key", spider.name),
-                ", ".join(self._allowed),
+                "%s: in scope: %s", getattr(spider, "source_key", spider.name), ", ".join(known[0])
             )
-        return self._allowed
+        return known[0]
+
+    def private_allowed(self, spider: Spider) -> bool:
+        """True when one of the source's own hosts is private (a local replay or test server)."""
+        self.allowed_hosts(spider)
+        return self._allowed[spider][1]
 
     def refuse(self, spider: Spider, request: Request, reason: str, detail: str) -> None:
         """Count, log and refuse a request."""
-        stats = self.crawler.stats
+        stats = getattr(spider.crawler, "stats", None) if hasattr(spider, "crawler") else None
         if stats is not None:
             stats.inc_value(f"postings/skipped/{reason}")
         source = getattr(spider, "source_key", spider.name)
@@ -201,8 +205,9 @@ class SourceScopeMiddleware:
         raise OffScopeRequest(reason, message)
 
     def process_request(self, request: Request) -> Request | None:
-        spider = self.crawler.spider
-        assert spider is not None
+        from scrapers.night import spider_for_request  # the night imports this module
+
+        spider = spider_for_request(self.crawler, request)
         scheme = urlsplit(request.url).scheme.lower()
         if scheme not in ALLOWED_SCHEMES:
             self.refuse(
@@ -212,11 +217,18 @@ class SourceScopeMiddleware:
                 f"only http and https are fetched, not {scheme or 'no scheme'}",
             )
         host = host_key(request.url)
+        night_hosts = getattr(spider, "source_hosts", None)
+        if isinstance(night_hosts, set):  # a night's own request (a host's robots.txt)
+            if host not in night_hosts:
+                self.refuse(
+                    spider, request, "off_scope_host", f"{host} is the host of no source tonight"
+                )
+            return None
         allowed = self.allowed_hosts(spider)
         if host is None:
             self.refuse(spider, request, "off_scope_host", "the URL names no host")
         assert host is not None
-        if is_private_host(host) and not self._private_allowed:
+        if is_private_host(host) and not self.private_allowed(spider):
             self.refuse(
                 spider,
                 request,
@@ -250,7 +262,7 @@ class SourceScopeMiddleware:
                 stripped = True
             request.headers.pop("Referer", None)
             if has_params(request.url, params):
-                self.count("postings/redacted/credentials_on_redirect")
+                self.count(spider, "postings/redacted/credentials_on_redirect")
                 logger.warning(
                     "%s: a redirect from %s to %s left the host: its credentials were removed",
                     getattr(spider, "source_key", spider.name),
@@ -259,7 +271,7 @@ class SourceScopeMiddleware:
                 )
                 return request.replace(url=strip_params(request.url, params), dont_filter=True)
             if stripped:
-                self.count("postings/redacted/credentials_on_redirect")
+                self.count(spider, "postings/redacted/credentials_on_redirect")
         referer = request.headers.get("Referer")
         keyed = has_params(request.url, params) or any(
             name.decode("latin-1").lower() in headers for name in request.headers
@@ -268,7 +280,8 @@ class SourceScopeMiddleware:
             del request.headers["Referer"]
         return None
 
-    def count(self, key: str) -> None:
-        """Increment a stats counter."""
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key)
+    def count(self, spider: Spider, key: str) -> None:
+        """Increment a stats counter of the request's source."""
+        stats = getattr(getattr(spider, "crawler", None), "stats", None)
+        if stats is not None:
+            stats.inc_value(key)

@@ -36,6 +36,7 @@ RETRY_BACKOFF_MAX = _settings.retry_backoff_max
 DOWNLOADER_MIDDLEWARES = {
     # First of all (before robots.txt is asked for a host): every request, redirects and meta
     # refreshes included, stays on its source's hosts, over http(s); keys stay on their host.
+    "scrapers.night.SourceGateMiddleware": 40,
     "scrapers.scope.SourceScopeMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
@@ -44,8 +45,10 @@ DOWNLOADER_MIDDLEWARES = {
 DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}
 # A Referer never leaves the origin it names (keys travel in some sources' URLs).
 REFERRER_POLICY = "same-origin"
-# A bound on requests per source run; a run that hits it ends as `partial`.
+# A bound on requests per source run; a run that hits it ends as `partial`. A night's crawler
+# (scrapers.night) counts it per source, a crawler of one source with CLOSESPIDER_PAGECOUNT.
 CLOSESPIDER_PAGECOUNT = _settings.max_requests_per_source
+POSTINGS_MAX_REQUESTS_PER_SOURCE = _settings.max_requests_per_source
 # Items are small and parsed in one go; the default of 100 in flight only costs CPU here.
 CONCURRENT_ITEMS = 1
 COOKIES_ENABLED = False
@@ -56,11 +59,24 @@ REMOTE_CONTROL_ENABLED = False
 DOWNLOAD_MAXSIZE = _settings.download_maxsize
 DOWNLOAD_WARNSIZE = min(16 * 1024 * 1024, _settings.download_maxsize)
 
-ITEM_PIPELINES = {
+# Each source's own pipelines; a night's crawler (scrapers.night) runs them per source.
+POSTINGS_SOURCE_PIPELINES = {
     "scrapers.pipelines.validate.ValidateJobPostingPipeline": 100,
     "scrapers.pipelines.land.LandJobPostingPipeline": 300,
 }
+ITEM_PIPELINES = {"scrapers.night.SourcePipelines": 100}
 POSTINGS_LANDING_DIR = str(_settings.landing_dir)
+
+# Conditional requests (scrapers.conditional): on for a night's crawler (scrapers.runner) when
+# POSTINGS_CONDITIONAL_REQUESTS is, through Scrapy's HTTP cache middleware.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_POLICY = "scrapers.conditional.RevalidatingPolicy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_DIR = str(_settings.http_cache_dir.expanduser().resolve())
+HTTPCACHE_EXPIRATION_SECS = 0
+HTTPCACHE_GZIP = True
+POSTINGS_CONDITIONAL_REQUESTS = _settings.conditional_requests
+POSTINGS_DETAIL_MAX_AGE_DAYS = _settings.detail_max_age_days
 
 LOG_LEVEL = _settings.log_level
 LOGSTATS_INTERVAL = 15.0

@@ -280,6 +280,24 @@ def transform(full_refresh: FullRefreshOption = False) -> None:
     raise typer.Exit(0 if ok else 1)
 
 
+def plan_night(
+    build: Path, sources_file: Path, substitutions: dict[str, str] | None, night: Any
+) -> tuple[list[Any], list[str] | None]:
+    """Tonight's decisions and the keys to crawl (None: every source is due)."""
+    from scrapers.sources import SourceConfigError, load_sources
+    from warehouse.schedule import plan, summary
+
+    try:
+        entries = load_sources(sources_file, substitutions)
+    except SourceConfigError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    decisions = plan(build, entries, night)
+    typer.echo(summary(decisions), err=True)
+    due = [decision.source_key for decision in decisions if decision.due]
+    return decisions, None if len(due) == len(decisions) else due
+
+
 def crawl_load_transform(
     settings: Settings,
     sources_file: Path,
@@ -287,17 +305,30 @@ def crawl_load_transform(
     replay: Any = None,
     full_refresh: bool = False,
 ) -> int:
-    """The main job: crawl, load, build, and publish only what built; returns the exit code."""
+    """The main job: crawl, load, build, and publish only what built; returns the exit code.
+
+    Only the sources due tonight are crawled (each entry's ``schedule`` and its history:
+    ``scrapers.schedule``); every decision is recorded with the night's load.
+    """
+    from datetime import UTC, datetime
+
     with building(settings) as build:
+        night = datetime.now(UTC)
         if replay is not None:
             with replay as server:
                 typer.echo(f"Replaying the bundled recording on {server.base_url}", err=True)
-                result = run_crawl(settings, sources_file, {"replay": server.base_url})
+                substitutions = {"replay": server.base_url}
+                decisions, only = plan_night(build, sources_file, substitutions, night)
+                result = run_crawl(settings, sources_file, substitutions, only)
         else:
-            result = run_crawl(settings, sources_file, substitutions)
+            decisions, only = plan_night(build, sources_file, substitutions, night)
+            result = run_crawl(settings, sources_file, substitutions, only)
         # Every landed run not loaded yet, not only tonight's: a night that failed after its
         # crawl (a full disk, a crash) leaves runs that this one loads.
         report = run_load(settings, build)
+        from warehouse.schedule import record as record_decisions
+
+        record_decisions(build, decisions, night)
         loaded_anything = any(not run.skipped and not run.error for run in report.runs)
         transformed = (
             run_transform(settings, build, full_refresh)

@@ -46,8 +46,14 @@ class Settings(BaseSettings):
     #: DuckDB's memory limit for the loader and the dbt build: past it DuckDB spills to a
     #: temporary directory beside the file instead of growing (raise it on a bigger machine).
     memory_limit: str = "2GB"
-    # How many sources are crawled at the same time (each source is one Scrapy crawler).
-    parallel_sources: int = 8
+    # How many sources are crawled at the same time in the night's one crawler (politeness is
+    # per host whatever this is: every source of a host shares its delay and concurrency).
+    parallel_sources: int = 64
+    #: Ask again with If-None-Match / If-Modified-Since for pages that can be revalidated, and
+    #: skip detail pages their listing says are unchanged (scrapers.conditional).
+    conditional_requests: bool = True
+    #: A detail page skipped that way is fetched again once it is this many days old.
+    detail_max_age_days: float = 7.0
     # Credentials for keyed sources; never logged, never landed.
     usajobs_api_key: SecretStr | None = None
     usajobs_email: str | None = None
@@ -66,6 +72,11 @@ class Settings(BaseSettings):
     def landing_dir(self) -> Path:
         """Where every crawl run writes its landing file and run manifest."""
         return self.data_dir / "landing"
+
+    @property
+    def http_cache_dir(self) -> Path:
+        """Where the pages kept for conditional requests are (scrapers.conditional)."""
+        return self.data_dir / "httpcache"
 
     @property
     def effective_user_agent(self) -> str:

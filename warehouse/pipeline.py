@@ -98,9 +98,13 @@ def crawl(
         ]
         for name, value in (substitutions or {}).items():
             command += ["--substitute", f"{name}={value}"]
-        for key in only or []:
-            command += ["--only", key]
+        if only is not None:  # a file: a night's due list may be thousands of keys
+            only_file = Path(scratch) / "only.txt"
+            only_file.write_text("".join(f"{key}\n" for key in only), encoding="utf-8")
+            command += ["--only-file", str(only_file)]
         environment = child_environment(settings, {"POSTINGS_LOG_LEVEL": log_level})
+        if only is not None:
+            entries = [entry for entry in entries if entry.key in set(only)]
         logger.info("Crawling %d sources from %s", len(entries), sources_file)
         process = subprocess.Popen(command, env=environment, cwd=str(PROJECT_ROOT))
         reported: set[Path] = set(before)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Integer,
@@ -88,6 +89,20 @@ sightings = Table(
     Column("source_posting_id", String, nullable=False),
     Column("content_hash", String, nullable=False),
     Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+
+schedule_decisions = Table(
+    "schedule_decisions",
+    metadata,
+    Column("decided_at", DateTime(timezone=True), nullable=False, comment="when the night began"),
+    Column("source_key", String, nullable=False),
+    Column("schedule", String, nullable=False, comment="nightly / every N nights / weekly / auto"),
+    Column("is_due", Boolean, nullable=False, comment="crawled that night"),
+    Column("reason", Text, nullable=False, comment="why it was (or was not) crawled"),
+    Column("interval_nights", Integer, nullable=False),
+    Column("next_due_at", DateTime(timezone=True)),
+    comment="One row per source and nightly run: the scheduler's decision (scrapers.schedule)",
 )
 
 

@@ -31,20 +31,21 @@ from warehouse.replay import RECORDING_DIR, load_routes
 
 SETTINGS_OF_AN_ENTRY = textwrap.dedent("""
     import json, sys
-    from scrapy.settings import Settings
     from scrapy.utils.project import get_project_settings
-    from scrapers.runner import spider_class_for
+    from scrapers.runner import night_settings
     from scrapers.sources import parse_entry
 
     entry = parse_entry(json.loads(sys.argv[1]), 1)
     settings = get_project_settings()
-    settings.setdict(spider_class_for(entry).custom_settings or {}, priority="spider")
+    settings.setdict(night_settings([entry], 8), priority="cmdline")
     names = ["ROBOTSTXT_OBEY", "USER_AGENT", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY",
              "DOWNLOAD_DELAY_JITTER", "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_START_DELAY",
              "RETRY_TIMES", "RETRY_HTTP_CODES", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE",
-             "CLOSESPIDER_PAGECOUNT", "COOKIES_ENABLED", "TELNETCONSOLE_ENABLED",
+             "POSTINGS_MAX_REQUESTS_PER_SOURCE", "COOKIES_ENABLED", "TELNETCONSOLE_ENABLED",
              "REMOTE_CONTROL_ENABLED"]
-    print(json.dumps({name: settings.get(name) for name in names}))
+    values = {name: settings.get(name) for name in names}
+    values["DOWNLOAD_SLOTS"] = settings.getdict("DOWNLOAD_SLOTS")
+    print(json.dumps(values))
 """)
 
 
@@ -80,7 +81,7 @@ def test_a_default_entry_gets_polite_settings_and_an_entry_can_override_them():
         "RETRY_TIMES": 3,
         "DOWNLOAD_TIMEOUT": 30.0,
         "DOWNLOAD_MAXSIZE": 64 * 1024 * 1024,
-        "CLOSESPIDER_PAGECOUNT": 5000,
+        "POSTINGS_MAX_REQUESTS_PER_SOURCE": 5000,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
@@ -98,12 +99,12 @@ def test_a_default_entry_gets_polite_settings_and_an_entry_can_override_them():
     assert {name: default[name] for name in polite} == polite
     assert "+https://" in default["USER_AGENT"]  # names the project and a contact URL
     assert {429, 503} <= set(default["RETRY_HTTP_CODES"])
-    assert (
-        custom["DOWNLOAD_DELAY"],
-        custom["AUTOTHROTTLE_START_DELAY"],
-        custom["CONCURRENT_REQUESTS_PER_DOMAIN"],
-        custom["CLOSESPIDER_PAGECOUNT"],
-    ) == (0.5, 0.5, 1, 3)
+    # An entry's delay and concurrency are its host's for the whole night (scrapers.night);
+    # max_requests is its own (tests/scrapers/test_night.py).
+    assert default["DOWNLOAD_SLOTS"] == {}
+    assert custom["DOWNLOAD_SLOTS"] == {
+        "boards-api.greenhouse.io": {"jitter": 0.0, "delay": 0.5, "concurrency": 1}
+    }
 
 
 def test_a_delay_spaces_the_requests_to_one_host(run_crawl):
@@ -144,19 +145,19 @@ def test_max_requests_stops_a_paginating_source_and_marks_the_run_partial(run_cr
 
     manifest = result.manifest("lever:slowpoke")
     seen = len(server.timeline)
-    ok = seen == 3 and manifest["status"] == "partial"
+    ok = seen == 4 and manifest["status"] == "partial"
     outcome(
         "polite",
         "max_requests: 3 on a source of 4 pages",
         "lever:slowpoke",
-        "3 requests, partial",
+        "3 pages and robots.txt, partial",
         f"{seen} requests, {manifest['status']}, {manifest['postings']} postings",
         ok,
     )
-    assert seen == 3  # robots.txt and two pages of four
+    assert seen == 4  # robots.txt (the host's, not the source's) and three pages of four
     assert (manifest["status"], manifest["finish_reason"]) == ("partial", "closespider_pagecount")
     assert "closespider_pagecount" in manifest["error_summary"]
-    assert manifest["postings"] == 500
+    assert manifest["postings"] == 750
 
 
 def test_the_docs_server_binds_to_localhost_and_serves_until_stopped(tmp_path):

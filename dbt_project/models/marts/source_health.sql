@@ -20,6 +20,27 @@ postings as (
 
 ),
 
+decisions as (
+
+    select * from {{ ref('stg_raw__schedule_decisions') }}
+
+),
+
+-- The scheduler's last word on each source and night (scrapers/schedule.py).
+night_decisions as (
+
+    select
+        source_key,
+        decided_date as crawl_date,
+        arg_max(is_due, decided_at) as is_due,
+        arg_max(schedule, decided_at) as schedule,
+        arg_max(reason, decided_at) as schedule_reason
+
+    from decisions
+    group by source_key, decided_date
+
+),
+
 -- Published industry labels (or listed parts of them) that map to nothing, per source and the
 -- night the posting was last seen: a source that starts writing industries another way shows
 -- here before the industry shares drift.
@@ -108,14 +129,92 @@ final as (
 
     from compared
 
+),
+
+crawled as (
+
+    select
+        final.*,
+        night_decisions.schedule,
+        cast(null as varchar) as skip_reason,
+        final.anomaly_reason is not null as is_anomalous,
+        coalesce(unmapped_industry_labels.unmapped_industry_labels, 0)
+            as unmapped_industry_labels
+
+    from final
+    left join unmapped_industry_labels
+        on
+            final.source_key = unmapped_industry_labels.source_key
+            and final.crawl_date = unmapped_industry_labels.crawl_date
+    left join night_decisions
+        on
+            final.source_key = night_decisions.source_key
+            and final.crawl_date = night_decisions.crawl_date
+
+),
+
+source_kinds as (
+
+    select
+        source_key,
+        any_value(source_kind) as source_kind
+
+    from nights
+    group by source_key
+
+),
+
+-- Nights the scheduler left a source out (not due, or backing off) and no run of it started.
+skipped as (
+
+    select
+        night_decisions.source_key,
+        source_kinds.source_kind,
+        night_decisions.crawl_date,
+        0 as run_count,
+        cast(null as varchar) as last_crawl_run_id,
+        'not_crawled' as status,
+        cast(null as bigint) as postings_seen,
+        0 as new_postings,
+        0 as closed_postings,
+        0 as errors,
+        cast(null as bigint) as previous_postings_seen,
+        cast(null as double) as trailing_median_postings,
+        cast(null as bigint) as postings_change,
+        false as is_suspect_run,
+        cast(null as varchar) as anomaly_reason,
+        false as is_anomalous,
+        0 as unmapped_industry_labels,
+        night_decisions.schedule,
+        night_decisions.schedule_reason as skip_reason
+
+    from night_decisions
+    inner join source_kinds
+        on night_decisions.source_key = source_kinds.source_key
+    where
+        not night_decisions.is_due
+        and not exists (
+            select 1
+            from nights
+            where
+                nights.source_key = night_decisions.source_key
+                and nights.crawl_date = night_decisions.crawl_date
+        )
+
+),
+
+all_nights as (
+
+    select * from crawled
+    union all by name
+    select * from skipped
+
 )
 
 select
-    final.*,
-    final.anomaly_reason is not null as is_anomalous,
-    coalesce(unmapped_industry_labels.unmapped_industry_labels, 0) as unmapped_industry_labels
-from final
-left join unmapped_industry_labels
-    on
-        final.source_key = unmapped_industry_labels.source_key
-        and final.crawl_date = unmapped_industry_labels.crawl_date
+    *,
+    max(case when run_count > 0 then crawl_date end) over (
+        partition by source_key order by crawl_date
+        rows between unbounded preceding and current row
+    ) as last_crawled_date
+from all_nights

@@ -32,11 +32,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from scrapy.http import JsonRequest
 
+from scrapers.conditional import UNCHANGED_SINCE
 from scrapers.items import JobPostingItem
 from scrapers.kinds.workday.recognise import parse_careers_url
 from scrapers.spiders.base import PostingsSpider, dump_payload
@@ -52,6 +54,31 @@ DEFAULT_MAX_PAGES = 100
 _TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 _HOST = re.compile(r"^wd\d+$")
 _SITE = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+_POSTED_DAYS_AGO = re.compile(r"^posted\s+(\d+)\+?\s+days?\s+ago$", re.IGNORECASE)
+
+
+def posted_since(posted_on: Any, now: datetime | None = None) -> datetime | None:
+    """The latest time a search result's ``postedOn`` allows ("Posted 8 Days Ago"), if read.
+
+    The day is rounded up, and a day more for the site's time zone (the posting is at least
+    that old): a detail page kept after it was not re-posted since. "Posted 30+ Days Ago"
+    gives 30 days, a bound that holds too.
+    """
+    if not isinstance(posted_on, str):
+        return None
+    text = " ".join(posted_on.split()).lower()
+    today = (now or datetime.now(UTC)).replace(hour=0, minute=0, second=0, microsecond=0)
+    if text == "posted today":
+        days = 0
+    elif text == "posted yesterday":
+        days = 1
+    elif match := _POSTED_DAYS_AGO.match(text):
+        days = int(match.group(1))
+    else:
+        return None
+    return today - timedelta(days=days) + timedelta(days=2)
 
 
 def workday_target(options: dict[str, Any]) -> dict[str, str]:
@@ -150,11 +177,14 @@ class WorkdaySpider(PostingsSpider):
                     "search result without an externalPath",
                 )
                 continue
+            posted = posted_since(posting.get("postedOn"))
             yield self.request(
                 f"{self.site_api}{path}",
                 self.parse_detail,
                 headers={"Accept": "application/json"},
                 cb_kwargs={"external_path": path},
+                # A detail kept since it was posted is not asked again (scrapers.conditional).
+                meta={UNCHANGED_SINCE: posted.isoformat()} if posted is not None else {},
             )
         next_offset = offset + len(postings)
         if not postings or next_offset >= total:

@@ -299,6 +299,5 @@ def test_crawl_over_http_lands_every_job(run_crawl, route_to):
     assert sorted(result.requests) == [
         "/api/v1/widget/accounts/huggingface?details=true",
         "/api/v1/widget/accounts/zaelab?details=true",
-        "/robots.txt",
-        "/robots.txt",
+        "/robots.txt",  # once for the host of both accounts: one crawler for the night
     ]
