@@ -93,7 +93,10 @@ def night_settings(entries: list[SourceEntry], parallel: int) -> dict[str, Any]:
         "DUPEFILTER_CLASS": "scrapers.night.SourceDupeFilter",
         # Many hosts at once: the next request goes to the host with the fewest in flight.
         "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
-        "CONCURRENT_REQUESTS": max(16, parallel, *concurrency),
+        # At most 16 in flight in all (as before the night was one crawler): with 64, a local
+        # server's 2,000-page crawl stalled for minutes (tests/scrapers/kinds/test_jsonld.py;
+        # not understood yet), unless one host's own concurrency asks for more.
+        "CONCURRENT_REQUESTS": max([16, *concurrency]),
         # A bound per source (its own max_requests), counted by the night, not one for all.
         "CLOSESPIDER_PAGECOUNT": 0,
         "WARN_ON_GENERATOR_RETURN_VALUE": False,

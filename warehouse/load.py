@@ -507,9 +507,13 @@ def upgrade_raw(connection: duckdb.DuckDBPyConnection) -> bool:
 
 
 def upgrade(database: Path) -> bool:
-    """Upgrade the raw schema of an existing warehouse file in place (``upgrade_raw``)."""
+    """Upgrade the raw schema of an existing warehouse file in place (``upgrade_raw``).
+
+    Raw tables added since the file was made (``raw.schedule_decisions``) are created, empty.
+    """
     if not database.exists():
         return False
+    create_raw_schema(str(database))
     with duckdb.connect(str(database)) as connection:
         found = connection.execute(
             "select count(*) from information_schema.tables "
