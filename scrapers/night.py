@@ -103,6 +103,13 @@ class SourceRun:
     stop_reason: str | None = None
 
     @property
+    def done(self) -> bool:
+        """True once its start is over and no request or item of it is in flight (unfinished)."""
+        return (
+            self.started and self.in_flight <= 0 and self.items_in_flight <= 0 and not self.finished
+        )
+
+    @property
     def keeps_secrets(self) -> bool:
         """True for a kind whose requests carry credentials."""
         spider = self.spider
@@ -415,7 +422,7 @@ class NightSpider(Spider):
         """One of the source's requests is done; finish the source when none is left."""
         if answered:
             run.in_flight -= 1
-        if run.started and run.in_flight <= 0 and run.items_in_flight <= 0 and not run.finished:
+        if run.done:
             from twisted.internet import reactor
 
             # After the current output is handled (its last item landed), not in the middle.
@@ -423,7 +430,7 @@ class NightSpider(Spider):
 
     def finish_if_done(self, run: SourceRun) -> None:
         """Finish a source whose requests are all done."""
-        if run.started and run.in_flight <= 0 and run.items_in_flight <= 0 and not run.finished:
+        if run.done:
             self.finish(run, run.stop_reason or "finished")
 
     # ------------------------------------------------------------------ signals

@@ -104,7 +104,8 @@ def crawl(
             command += ["--only-file", str(only_file)]
         environment = child_environment(settings, {"POSTINGS_LOG_LEVEL": log_level})
         if only is not None:
-            entries = [entry for entry in entries if entry.key in set(only)]
+            wanted = set(only)
+            entries = [entry for entry in entries if entry.key in wanted]
         logger.info("Crawling %d sources from %s", len(entries), sources_file)
         process = subprocess.Popen(command, env=environment, cwd=str(PROJECT_ROOT))
         reported: set[Path] = set(before)
