@@ -38,6 +38,8 @@ from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.spider import iterate_spider_output
+from twisted.internet.defer import Deferred, DeferredList
+from twisted.internet.threads import deferToThread
 
 from scrapers.redact import redact
 from scrapers.scope import host_key
@@ -77,6 +79,9 @@ class SourceCrawler:
         self.signals = SignalManager(self)
         self.stats = MemoryStatsCollector(cast("Crawler", self))
         self.spider: Spider | None = None
+        #: Where the landing pipeline does a finished source's fsyncs and manifest: a thread
+        #: of the reactor's pool, while the night goes on downloading.
+        self.postings_offload = deferToThread
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.night, name)
@@ -227,6 +232,8 @@ class NightSpider(Spider):
         self.source_hosts: set[str] = set()
         #: Sources started and not yet finished.
         self.active: set[str] = set()
+        #: Sources finished whose files are still being written (``finish``).
+        self.closing: set[Deferred[Any]] = set()
         self._room = asyncio.Event()
 
     @classmethod
@@ -297,7 +304,7 @@ class NightSpider(Spider):
             run.finished = True
             run.spider = None
             # The runner writes the failed manifest (it looks for one for every entry).
-            self.close_pipelines(run)
+            self.close_pipelines(run, durable_now=True)
             return None
         self.active.add(entry.key)
         return run
@@ -468,34 +475,58 @@ class NightSpider(Spider):
         if bound is not None and run.responses >= bound:
             self.stop(run, "closespider_pagecount")
 
-    def on_night_closed(self, spider: Spider, reason: str) -> None:
-        """The night ends: every source still running ends with the night's reason."""
+    def on_night_closed(self, spider: Spider, reason: str) -> Deferred[Any]:
+        """The night ends: every source still running ends with the night's reason, and the
+        night closes once every source's files are written."""
         for run in self.runs.values():
             if not run.finished and run.spider is not None:
                 self.finish(run, run.stop_reason or reason)
+        return DeferredList(list(self.closing))
 
     # ------------------------------------------------------------------ finishing
     def finish(self, run: SourceRun, reason: str) -> None:
-        """Close the source's pipelines, then tell them it closed (the manifest is written)."""
+        """Close the source's pipelines, then tell them it closed (the manifest is written).
+
+        The landing pipeline writes its files on a thread; the source keeps its place among
+        the night's ``parallel`` until they are written, and the night waits for them.
+        """
         run.finished = True
         self.close_pipelines(run)
-        if run.spider is not None:
-            run.crawler.signals.send_catch_log(
-                signal=signals.spider_closed, spider=run.spider, reason=reason
-            )
+        if run.spider is None:
+            self.finished(run)
+            return
+        closing = run.crawler.signals.send_catch_log_deferred(
+            signal=signals.spider_closed, spider=run.spider, reason=reason
+        )
+        self.closing.add(closing)
+
+        def closed(result: Any) -> Any:
+            self.closing.discard(closing)
+            self.finished(run)
+            return result
+
+        closing.addBoth(closed)
+
+    def finished(self, run: SourceRun) -> None:
+        """The source's files are written: its place goes to the next source."""
         self.active.discard(run.key)
         self._room.set()
 
-    def close_pipelines(self, run: SourceRun) -> None:
-        """Call every pipeline's ``close_spider``; one that raises does not stop the others."""
+    def close_pipelines(self, run: SourceRun, durable_now: bool = False) -> None:
+        """Call every pipeline's ``close_spider``; one that raises does not stop the others.
+
+        ``durable_now``: a source that never started gets no ``spider_closed``, so its landing
+        file is finished here rather than on the thread that writes manifests.
+        """
         for pipeline in run.pipelines:
-            close = getattr(pipeline, "close_spider", None)
-            if close is None:
-                continue
-            try:
-                close()
-            except Exception:
-                logger.exception("%s: a pipeline failed to close", run.key)
+            for method in ("close_spider", "make_durable") if durable_now else ("close_spider",):
+                close = getattr(pipeline, method, None)
+                if close is None:
+                    continue
+                try:
+                    close()
+                except Exception:
+                    logger.exception("%s: a pipeline failed to close", run.key)
 
 
 class SourceGateMiddleware:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
+import orjson
 from scrapy import Request, Spider, signals
 
 from scrapers.items import JobPostingItem
@@ -198,6 +199,13 @@ class PostingsSpider(Spider):
         """
         body: bytes | str = response.body
         try:
+            # orjson reads a page several times faster; what it refuses (bytes that are not
+            # UTF-8, NaN, integers beyond 64 bits, nesting past 1024) the standard library
+            # reads or reports, as before.
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+        try:
             try:
                 return json.loads(body)
             except UnicodeDecodeError as error:
@@ -366,5 +374,15 @@ def _encodes(text: str) -> bool:
 
 
 def dump_payload(record: Any) -> str:
-    """The record as JSON text, keys in the source's order, nothing escaped away."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    """The record as JSON text, keys in the source's order, nothing escaped away.
+
+    orjson writes the same compact text about five times faster than ``json.dumps``, whose
+    output it matches except in two corners: a float that Python writes with an exponent may
+    be written another way (``0.00001`` for ``1e-05``), and NaN or Infinity (which are not
+    JSON) become ``null``. What orjson cannot write (a lone surrogate, a key that is
+    not a string, an integer beyond 64 bits) goes through ``json.dumps`` as before.
+    """
+    try:
+        return orjson.dumps(record).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
