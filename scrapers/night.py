@@ -38,8 +38,6 @@ from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.spider import iterate_spider_output
-from twisted.internet.defer import Deferred, DeferredList
-from twisted.internet.threads import deferToThread
 
 from scrapers.redact import redact
 from scrapers.scope import host_key
@@ -79,9 +77,9 @@ class SourceCrawler:
         self.signals = SignalManager(self)
         self.stats = MemoryStatsCollector(cast("Crawler", self))
         self.spider: Spider | None = None
-        #: Where the landing pipeline does a finished source's fsyncs and manifest: a thread
-        #: of the reactor's pool, while the night goes on downloading.
-        self.postings_offload = deferToThread
+        #: Where the landing pipeline does a finished source's fsyncs and manifest: a thread,
+        #: while the night goes on downloading.
+        self.postings_offload = asyncio.to_thread
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.night, name)
@@ -233,7 +231,7 @@ class NightSpider(Spider):
         #: Sources started and not yet finished.
         self.active: set[str] = set()
         #: Sources finished whose files are still being written (``finish``).
-        self.closing: set[Deferred[Any]] = set()
+        self.closing: set[asyncio.Future[None]] = set()
         self._room = asyncio.Event()
 
     @classmethod
@@ -475,13 +473,14 @@ class NightSpider(Spider):
         if bound is not None and run.responses >= bound:
             self.stop(run, "closespider_pagecount")
 
-    def on_night_closed(self, spider: Spider, reason: str) -> Deferred[Any]:
+    async def on_night_closed(self, spider: Spider, reason: str) -> None:
         """The night ends: every source still running ends with the night's reason, and the
         night closes once every source's files are written."""
         for run in self.runs.values():
             if not run.finished and run.spider is not None:
                 self.finish(run, run.stop_reason or reason)
-        return DeferredList(list(self.closing))
+        if self.closing:
+            await asyncio.gather(*self.closing, return_exceptions=True)
 
     # ------------------------------------------------------------------ finishing
     def finish(self, run: SourceRun, reason: str) -> None:
@@ -495,17 +494,18 @@ class NightSpider(Spider):
         if run.spider is None:
             self.finished(run)
             return
-        closing = run.crawler.signals.send_catch_log_deferred(
-            signal=signals.spider_closed, spider=run.spider, reason=reason
-        )
+        closing = asyncio.ensure_future(self.closed(run, reason))
         self.closing.add(closing)
+        closing.add_done_callback(self.closing.discard)
 
-        def closed(result: Any) -> Any:
-            self.closing.discard(closing)
+    async def closed(self, run: SourceRun, reason: str) -> None:
+        """Tell the source's pipelines it closed; wait for the files they write."""
+        try:
+            await run.crawler.signals.send_catch_log_async(
+                signal=signals.spider_closed, spider=run.spider, reason=reason
+            )
+        finally:
             self.finished(run)
-            return result
-
-        closing.addBoth(closed)
 
     def finished(self, run: SourceRun) -> None:
         """The source's files are written: its place goes to the next source."""

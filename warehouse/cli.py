@@ -298,6 +298,19 @@ def plan_night(
     return decisions, None if len(due) == len(decisions) else due
 
 
+def crawl_due(
+    settings: Settings,
+    sources_file: Path,
+    substitutions: dict[str, str] | None,
+    only: list[str] | None,
+) -> Any:
+    """Crawl tonight's due sources; None when none is due (no crawler is started, no error)."""
+    if only is not None and not only:
+        typer.echo("No source is due tonight: nothing to crawl.", err=True)
+        return None
+    return run_crawl(settings, sources_file, substitutions, only)
+
+
 def crawl_load_transform(
     settings: Settings,
     sources_file: Path,
@@ -319,10 +332,10 @@ def crawl_load_transform(
                 typer.echo(f"Replaying the bundled recording on {server.base_url}", err=True)
                 substitutions = {"replay": server.base_url}
                 decisions, only = plan_night(build, sources_file, substitutions, night)
-                result = run_crawl(settings, sources_file, substitutions, only)
+                result = crawl_due(settings, sources_file, substitutions, only)
         else:
             decisions, only = plan_night(build, sources_file, substitutions, night)
-            result = run_crawl(settings, sources_file, substitutions, only)
+            result = crawl_due(settings, sources_file, substitutions, only)
         # Every landed run not loaded yet, not only tonight's: a night that failed after its
         # crawl (a full disk, a crash) leaves runs that this one loads.
         report = run_load(settings, build)
@@ -330,9 +343,11 @@ def crawl_load_transform(
 
         record_decisions(build, decisions, night)
         loaded_anything = any(not run.skipped and not run.error for run in report.runs)
+        # A night with nothing due still builds and publishes: source_health shows tonight's
+        # decisions (which boards waited, and why) instead of last night's.
         transformed = (
             run_transform(settings, build, full_refresh)
-            if result.manifests or loaded_anything
+            if (result is not None and result.manifests) or loaded_anything or decisions
             else None
         )
         if transformed:

@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, cast
@@ -86,15 +86,15 @@ class LandJobPostingPipeline:
         self.final_path = Path()
         #: Why the landing file could not be written (the disk is full...), once it failed.
         self.write_error: str | None = None
-        self.offload: Callable[[Callable[[], None]], Any] | None = None
+        self.offload: Callable[[Callable[[], None]], Awaitable[None]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         landing_dir = Path(crawler.settings.get("POSTINGS_LANDING_DIR", "data/landing"))
         pipeline = cls(crawler, landing_dir)
-        #: Runs the run's last file work (fsync, rename, manifest) and returns a Deferred: a
+        #: Runs the run's last file work (fsync, rename, manifest), returning an awaitable: a
         #: night's crawler hands it to a thread, so that one source's fsyncs (a sixth of a
-        #: 10,000-posting night on the reactor thread) do not stall the others' downloads.
+        #: 100,000-posting crawl, on the crawl's thread) do not stall the others' downloads.
         pipeline.offload = getattr(crawler, "postings_offload", None)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -194,7 +194,8 @@ class LandJobPostingPipeline:
         """Write the run manifest once the landing file is complete.
 
         The counters and messages are read here, on the crawl's thread; the file work after
-        them runs where ``offload`` puts it (a Deferred is returned, for the night to wait on).
+        them runs where ``offload`` puts it (an awaitable is returned, for the night to
+        wait on).
         """
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         messages = list(getattr(spider, "error_messages", []))

@@ -136,3 +136,33 @@ def test_nothing_crawled_exits_non_zero(warehouse_env):
     code, output = nightly(warehouse_env, [])
     assert code == 2, output
     assert "nothing at all could be crawled" in output
+
+
+def test_a_night_with_nothing_due_still_publishes_why_each_board_waited(warehouse_env):
+    """A weekly board crawled tonight is not due at the next run: that run crawls nothing, yet
+    its decision (not due, and why) reaches the published warehouse and its staging model."""
+    tmp_path = warehouse_env
+    routes = load_routes(RECORDING_DIR)
+    with ReplayServer(routes) as server:
+        sources = tmp_path / "sources.yml"
+        sources.write_text(
+            "sources:\n"
+            f'  - {{kind: greenhouse, board: anthropic, api_base: "{server.base_url}", '
+            "delay: 0, schedule: weekly}\n",
+            encoding="utf-8",
+        )
+        first = CliRunner().invoke(app, ["nightly", "--sources", str(sources)])
+        assert first.exit_code == 0, first.output
+        requests_after_first = len(server.requests)
+        second = CliRunner().invoke(app, ["nightly", "--sources", str(sources)])
+    assert second.exit_code == 0, second.output
+    assert "0 of 1 sources due tonight" in second.output, second.output
+    assert len(server.requests) == requests_after_first  # nothing asked of the board
+
+    decisions = query(
+        tmp_path,
+        "select is_due, reason from staging.stg_raw__schedule_decisions "
+        "where source_key = 'greenhouse:anthropic' order by decided_at",
+    )
+    assert [is_due for is_due, _ in decisions] == [True, False], decisions
+    assert decisions[1][1].startswith("weekly"), decisions
