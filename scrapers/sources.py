@@ -8,6 +8,7 @@ for that source's host.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ COMMON_KEYS = frozenset(
         "enabled",
         "company",
         "schedule",
+        "seen",
     }
 )
 
@@ -114,30 +116,64 @@ def parse_entry(
 
 
 def load_sources(path: Path, substitutions: dict[str, str] | None = None) -> list[SourceEntry]:
-    """Read and validate a sources file; entries with ``enabled: false`` are left out."""
+    """Read and validate a sources file and the catalogues it includes.
+
+    Entries with ``enabled: false`` are left out. A top-level ``include:`` lists further files
+    of the same shape (paths relative to the including file), read after its own entries; a
+    key listed twice anywhere is an error naming both places.
+    """
+    entries: list[SourceEntry] = []
+    seen: dict[str, str] = {}
+    for origin, position, raw in _raw_entries(Path(path), ()):
+        if isinstance(raw, dict) and raw.get("enabled") is False:
+            continue
+        try:
+            entry = parse_entry(raw, position, substitutions)
+        except SourceConfigError as error:
+            if origin == Path(path):
+                raise
+            raise SourceConfigError(f"{origin}: {error}") from None
+        where = f"{origin}: source #{position}"
+        if entry.key in seen:
+            raise SourceConfigError(
+                f"{where}: {entry.key} is listed twice (give one a `name`), also at "
+                f"{seen[entry.key]}"
+            )
+        seen[entry.key] = where
+        entries.append(entry)
+    return entries
+
+
+def _raw_entries(path: Path, including: tuple[Path, ...]) -> Iterator[tuple[Path, int, Any]]:
+    """Every raw entry of a sources file, then of the files it includes, in order."""
+    document = _read_document(path, including)
+    yield from ((path, position, raw) for position, raw in enumerate(document["sources"], 1))
+    includes = document.get("include") or []
+    if isinstance(includes, str):
+        includes = [includes]
+    if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
+        raise SourceConfigError(f"{path}: 'include:' must be a list of file paths")
+    for name in includes:
+        included = (path.parent / name).resolve()
+        if included in {*including, path.resolve()}:
+            raise SourceConfigError(f"{path}: including {name} would include it again (a loop)")
+        yield from _raw_entries(included, (*including, path.resolve()))
+
+
+def _read_document(path: Path, including: tuple[Path, ...]) -> dict[str, Any]:
+    """One sources file's YAML document, checked for its ``sources:`` list."""
+    named = f"{path} (included by {including[-1]})" if including else str(path)
     try:
         # libyaml's loader when it is there: a catalogue of 10,000 boards parses in a second.
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         document = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
     except FileNotFoundError:
-        raise SourceConfigError(f"sources file not found: {path}") from None
+        raise SourceConfigError(f"sources file not found: {named}") from None
     except yaml.YAMLError as error:
-        raise SourceConfigError(f"{path}: not valid YAML: {error}") from error
+        raise SourceConfigError(f"{named}: not valid YAML: {error}") from error
     if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
-        raise SourceConfigError(f"{path}: expected a top-level 'sources:' list")
-    entries: list[SourceEntry] = []
-    seen: set[str] = set()
-    for position, raw in enumerate(document["sources"], start=1):
-        if isinstance(raw, dict) and raw.get("enabled") is False:
-            continue
-        entry = parse_entry(raw, position, substitutions)
-        if entry.key in seen:
-            raise SourceConfigError(
-                f"{path}: source #{position}: {entry.key} is listed twice (give one a `name`)"
-            )
-        seen.add(entry.key)
-        entries.append(entry)
-    return entries
+        raise SourceConfigError(f"{named}: expected a top-level 'sources:' list")
+    return document
 
 
 def format_entry(options: dict[str, Any]) -> str:
