@@ -13,11 +13,14 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from warehouse.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from warehouse.lakehouse import Target
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -155,7 +158,7 @@ def run_crawl(
         raise typer.Exit(2) from error
 
 
-def run_load(settings: Settings, build: Path, manifests: list[Path] | None = None) -> Any:
+def run_load(settings: Settings, build: Target, manifests: list[Path] | None = None) -> Any:
     from warehouse.load import load as load_landing
 
     typer.echo(f"Loading landing files of {settings.landing_dir} ...", err=True)
@@ -168,7 +171,7 @@ def run_load(settings: Settings, build: Path, manifests: list[Path] | None = Non
     )
 
 
-def run_transform(settings: Settings, build: Path, full_refresh: bool = False) -> bool:
+def run_transform(settings: Settings, build: Target, full_refresh: bool = False) -> bool:
     from warehouse.pipeline import transform as dbt_transform
 
     typer.echo("Building the dbt project ...", err=True)
@@ -191,16 +194,26 @@ DISK_FULL_EXIT = 4
 
 
 @contextlib.contextmanager
-def building(settings: Settings) -> Iterator[Path]:
-    """The private build copy of the warehouse, under the build lock (see warehouse.publish)."""
+def building(settings: Settings) -> Iterator[Target]:
+    """The private build copy of the warehouse, under the build lock (see warehouse.publish).
+
+    A DuckLake has no build copy: the night writes into it, and readers see it once published
+    (``warehouse.lakehouse``).
+    """
     from scrapers.landing import describe_os_error, is_disk_full, remove_abandoned
+    from warehouse.lakehouse import LakehouseError
+    from warehouse.lakehouse import building as lake_lock
     from warehouse.publish import WarehouseBusyError
     from warehouse.publish import building as build_lock
 
     try:
-        with build_lock(settings.db) as build:
+        lake = settings.lakehouse()
+        with lake_lock(lake) if lake is not None else build_lock(settings.db) as build:
             remove_abandoned(settings.landing_dir)
             yield build
+    except LakehouseError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
     except WarehouseBusyError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(3) from error
@@ -216,10 +229,16 @@ def building(settings: Settings) -> Iterator[Path]:
         raise typer.Exit(DISK_FULL_EXIT) from error
 
 
-def publish(build: Path, settings: Settings) -> None:
-    """Publish the build copy as the warehouse analysts open."""
+def publish(build: Target, settings: Settings) -> None:
+    """Publish the build copy as the warehouse analysts open (a lake: its newest snapshot)."""
+    from warehouse.lakehouse import Lakehouse
+    from warehouse.lakehouse import publish as publish_lake
     from warehouse.publish import publish as publish_build
 
+    if isinstance(build, Lakehouse):
+        snapshot = publish_lake(build)
+        typer.echo(f"Published snapshot {snapshot} of {build.name}", err=True)
+        return
     publish_build(build, settings.db)
     typer.echo(f"Published the warehouse to {settings.db}", err=True)
 
@@ -281,7 +300,7 @@ def transform(full_refresh: FullRefreshOption = False) -> None:
 
 
 def plan_night(
-    build: Path, sources_file: Path, substitutions: dict[str, str] | None, night: Any
+    build: Target, sources_file: Path, substitutions: dict[str, str] | None, night: Any
 ) -> tuple[list[Any], list[str] | None]:
     """Tonight's decisions and the keys to crawl (None: every source is due)."""
     from scrapers.sources import SourceConfigError, load_sources
@@ -386,7 +405,7 @@ def write_demo_report(settings: Settings) -> Path:
     from warehouse.report_html import write_html
 
     path = settings.data_dir / "report.html"
-    drawn = write_html(settings.db, path)
+    drawn = write_html(settings.public_warehouse(), path)
     typer.echo(f"The study's report ({drawn.drawn} charts): {path.resolve()}")
     return path
 
@@ -464,14 +483,17 @@ def evaluate(
 
 def describe_warehouse(settings: Settings) -> None:
     """Print what the warehouse holds: row counts of every mart."""
-    import duckdb
+    from warehouse.lakehouse import Lakehouse, open_published
 
-    with duckdb.connect(str(settings.db), read_only=True) as connection:
+    target = settings.public_warehouse()
+    with open_published(target) as connection:
         tables = connection.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_schema in ('raw', 'marts') order by 1, 2"
+            "where table_catalog = current_database() "
+            "and table_schema in ('raw', 'marts') order by 1, 2"
         ).fetchall()
-        typer.echo(f"\nWarehouse {settings.db}:")
+        name = target.name if isinstance(target, Lakehouse) else target
+        typer.echo(f"\nWarehouse {name}:")
         for schema, table in tables:
             count = connection.execute(
                 f'select count(*) from "{schema}"."{table}"'
@@ -495,11 +517,37 @@ QUERY_CONFIG: dict[str, Any] = {
 }
 
 
-def open_for_query(database: Path) -> Any:
-    """A read-only connection to ``database`` that cannot reach other files or change settings."""
+def open_for_query(database: Target) -> Any:
+    """A read-only connection to ``database`` that cannot reach other files or change settings.
+
+    A DuckLake is read at its published snapshot, locked down right after the attach.
+    """
     import duckdb
 
+    from warehouse.lakehouse import Lakehouse, connect_published, lock_down
+
+    if isinstance(database, Lakehouse):
+        connection = connect_published(database)
+        lock_down(connection, database)
+        return connection
     return duckdb.connect(str(database), read_only=True, config=dict(QUERY_CONFIG))
+
+
+def warehouse_missing(settings: Settings) -> str | None:
+    """Why there is nothing to read yet (no file, or a lake with nothing published), or None."""
+    from warehouse.lakehouse import LakehouseError, published_snapshot
+
+    lake = settings.lakehouse()
+    if lake is None:
+        if settings.db.exists():
+            return None
+        return f"no warehouse at {settings.db} (run `make demo` or `postings nightly`)"
+    try:
+        if published_snapshot(lake) is not None:
+            return None
+    except LakehouseError as error:
+        return str(error)
+    return f"nothing was published in {lake.name} yet (run `postings nightly`)"
 
 
 @app.command()
@@ -528,13 +576,11 @@ def query(
         sql = file.read_text(encoding="utf-8")
     assert sql is not None
     settings = get_settings()
-    if not settings.db.exists():
-        typer.echo(
-            f"error: no warehouse at {settings.db} (run `make demo` or `postings nightly`)",
-            err=True,
-        )
+    missing = warehouse_missing(settings)
+    if missing is not None:
+        typer.echo(f"error: {missing}", err=True)
         raise typer.Exit(2)
-    with open_for_query(settings.db) as connection:
+    with open_for_query(settings.public_warehouse()) as connection:
         try:
             relation = connection.sql(sql)
         except duckdb.PermissionException as error:
@@ -587,17 +633,16 @@ def report(
     from warehouse.report_html import UnknownRoleError, write_report
 
     settings = get_settings()
-    if not settings.db.exists():
-        typer.echo(
-            f"error: no warehouse at {settings.db} (run `make demo` or `postings nightly`)",
-            err=True,
-        )
+    missing = warehouse_missing(settings)
+    if missing is not None:
+        typer.echo(f"error: {missing}", err=True)
         raise typer.Exit(2)
+    target = settings.public_warehouse()
     try:
         if html_path is None and png_dir is None:
-            typer.echo(study_report(settings.db, role, baseline, top))
+            typer.echo(study_report(target, role, baseline, top))
             return
-        drawn, written = write_report(settings.db, html_path, png_dir, role, baseline)
+        drawn, written = write_report(target, html_path, png_dir, role, baseline)
         if html_path is not None:
             typer.echo(f"Wrote the report ({drawn.drawn} charts) to {html_path.resolve()}")
         if png_dir is not None:
@@ -640,11 +685,11 @@ def docs(
             raise typer.Exit(1)
     target = settings.dbt_project_dir.resolve() / "target"
     typer.echo(f"Docs generated in {target}")
-    if settings.db.exists():
+    if warehouse_missing(settings) is None:
         # The study's charts beside the docs (the `study_report_html` exposure links to them).
         from warehouse.report_html import write_html
 
-        write_html(settings.db, target / "report.html")
+        write_html(settings.public_warehouse(), target / "report.html")
         typer.echo(f"The study's report: {target / 'report.html'}")
     if not serve:
         return
@@ -826,9 +871,10 @@ def report_probe(manifests: list[dict[str, Any]]) -> set[str]:
 
 def read_candidates(settings: Settings, known: set[str]) -> list[dict[str, Any]]:
     """The rows of ``marts.candidate_sources`` whose board the sources file does not list."""
-    if not settings.db.exists():
-        raise WarehouseMissing(f"no warehouse at {settings.db}: run postings nightly first")
-    with open_for_query(settings.db) as connection:
+    missing = warehouse_missing(settings)
+    if missing is not None:
+        raise WarehouseMissing(missing)
+    with open_for_query(settings.public_warehouse()) as connection:
         try:
             cursor = connection.execute(
                 "select * from marts.candidate_sources "
@@ -836,7 +882,7 @@ def read_candidates(settings: Settings, known: set[str]) -> list[dict[str, Any]]
             )
         except Exception as error:  # the mart is built by the nightly's dbt build
             raise WarehouseMissing(
-                f"{settings.db} has no marts.candidate_sources yet: run postings transform"
+                "the warehouse has no marts.candidate_sources yet: run postings transform"
             ) from error
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

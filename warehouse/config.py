@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from warehouse.lakehouse import Lakehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -27,6 +30,15 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     #: The warehouse analysts open; defaults to ``<data_dir>/warehouse.duckdb``.
     db: Path = None  # type: ignore[assignment]
+    #: The storage of the warehouse: empty (the default) for the embedded DuckDB file ``db``, or
+    #: ``ducklake:<catalog>`` for a DuckLake, e.g. ``ducklake:postgres:dbname=postings
+    #: host=127.0.0.1 user=postings`` (warehouse.lakehouse).
+    warehouse: str = ""
+    #: Where a DuckLake keeps its Parquet files: a directory or an S3-compatible URL;
+    #: defaults to ``<data_dir>/lake``.
+    lake_data_path: str = ""
+    #: A DuckLake keeps the snapshots of this many days (time travel; readers of older nights).
+    lake_keep_days: float = 7.0
     sources: Path = PROJECT_ROOT / "sources.yml"
     dbt_project_dir: Path = PROJECT_ROOT / "dbt_project"
     log_level: str = "INFO"
@@ -82,6 +94,23 @@ class Settings(BaseSettings):
     def effective_user_agent(self) -> str:
         """An identifying user agent with a contact URL, as polite crawlers send."""
         return self.user_agent or f"postings-research-bot/0.1 (+{self.contact_url})"
+
+    def lakehouse(self) -> Lakehouse | None:
+        """The DuckLake the ``warehouse`` setting names, or None for the DuckDB file."""
+        from warehouse.lakehouse import Lakehouse, is_lakehouse
+
+        if not is_lakehouse(self.warehouse):
+            return None
+        return Lakehouse.from_setting(
+            self.warehouse,
+            self.lake_data_path or str(self.data_dir / "lake"),
+            (self.data_dir / ".build").expanduser().resolve(),
+            self.lake_keep_days,
+        )
+
+    def public_warehouse(self) -> Path | Lakehouse:
+        """What analysts read: the DuckLake, or the published DuckDB file ``db``."""
+        return self.lakehouse() or self.db
 
     def absolute_db(self) -> Path:
         """The DuckDB path made absolute, as dbt resolves relative paths against its cwd."""

@@ -52,6 +52,8 @@ from scrapers.landing import (
     describe_os_error,
     is_disk_full,
 )
+from warehouse import lakehouse
+from warehouse.lakehouse import Lakehouse, Target
 from warehouse.schema import create_raw_schema
 
 logger = logging.getLogger(__name__)
@@ -433,20 +435,33 @@ def pending_run(manifest_path: Path, manifest: RunManifest) -> PendingRun:
     return PendingRun(manifest_path, manifest, landing_path if size else None, size, source_file)
 
 
-def connect(database: Path) -> duckdb.DuckDBPyConnection:
+def connect(database: Target) -> duckdb.DuckDBPyConnection:
     """Open the warehouse for writing, creating the raw schema if needed.
 
     The file is attached, not opened, so that DuckDB takes the loader's ``ROW_GROUP_SIZE``
     (an option of ATTACH only); it is then the connection's default catalog, and DuckDB spills
-    to ``<database>.tmp`` as it would for the file opened directly.
+    to ``<database>.tmp`` as it would for the file opened directly. A DuckLake is attached under
+    the same name (``warehouse.lakehouse``) and spills to its local scratch directory.
     """
+    if isinstance(database, Lakehouse):
+        create_raw_schema(database)
+        lake_connection = lakehouse.connect(
+            database, config={"temp_directory": str(database.scratch_dir / "load.tmp")}
+        )
+        try:
+            upgrade_raw(lake_connection)
+        except Exception:
+            lake_connection.close()
+            raise
+        return lake_connection
     database.parent.mkdir(parents=True, exist_ok=True)
     create_raw_schema(str(database))
     connection = duckdb.connect(config={"temp_directory": f"{database}.tmp"})
     try:
+        # DuckDB 1.5 takes no parameter in ATTACH: the path is quoted as a literal.
         connection.execute(
-            f"attach $path as {WAREHOUSE_CATALOG} (row_group_size {ROW_GROUP_SIZE:d})",
-            {"path": str(database)},
+            f"attach {lakehouse.sql_string(str(database))} as {WAREHOUSE_CATALOG} "
+            f"(row_group_size {ROW_GROUP_SIZE:d})"
         )
         connection.execute(f"use {WAREHOUSE_CATALOG}")
         upgrade_raw(connection)
@@ -483,17 +498,25 @@ def upgrade_raw(connection: duckdb.DuckDBPyConnection) -> bool:
         return False
     connection.begin()
     try:
-        if "source_context" not in columns:
-            connection.execute("alter table raw.posting_versions add column source_context varchar")
-        company = "company_name" if "company_name" in columns else "null"
-        connection.execute(
-            "update raw.posting_versions set source_context = coalesce("
-            f"case when {company} is not null then cast(json_object('company', {company}) "
-            "as varchar) end, '{}') "
-            "where source_context is null"
-        )
+        # Only schema changes in this transaction: DuckDB 1.5 refuses to commit an UPDATE and
+        # an ALTER of one table together, so the company becomes the context by changing the
+        # column's type with USING, then its name.
+        if "source_context" not in columns and "company_name" in columns:
+            connection.execute(
+                "alter table raw.posting_versions alter column company_name set data type "
+                "varchar using coalesce(case when company_name is not null then "
+                "cast(json_object('company', company_name) as varchar) end, '{}')"
+            )
+            connection.execute(
+                "alter table raw.posting_versions rename column company_name to source_context"
+            )
+        elif "source_context" not in columns:
+            connection.execute(
+                "alter table raw.posting_versions add column source_context varchar default '{}'"
+            )
         for name in stale:
-            connection.execute(f"alter table raw.posting_versions drop column {name}")
+            if name != "company_name":
+                connection.execute(f"alter table raw.posting_versions drop column {name}")
         connection.commit()
     except Exception:
         connection.rollback()
@@ -506,15 +529,15 @@ def upgrade_raw(connection: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def upgrade(database: Path) -> bool:
+def upgrade(database: Target) -> bool:
     """Upgrade the raw schema of an existing warehouse file in place (``upgrade_raw``).
 
     Raw tables added since the file was made (``raw.schedule_decisions``) are created, empty.
     """
-    if not database.exists():
+    if not lakehouse.exists(database):
         return False
-    create_raw_schema(str(database))
-    with duckdb.connect(str(database)) as connection:
+    create_raw_schema(database if isinstance(database, Lakehouse) else str(database))
+    with lakehouse.open_database(database) as connection:
         found = connection.execute(
             "select count(*) from information_schema.tables "
             "where table_schema = 'raw' and table_name = 'posting_versions'"
@@ -730,7 +753,7 @@ def _set_checkpoint_threshold(connection: duckdb.DuckDBPyConnection, threshold: 
 
 
 def load(
-    database: Path,
+    database: Target,
     landing_dir: Path,
     manifests: Iterable[Path] | None = None,
     progress: Callable[[int, int, RunLoad], None] | None = None,
@@ -822,7 +845,8 @@ def load(
             batch_size += run.landing_bytes
             waiting.append(run)
         flush()
-        connection.execute("checkpoint")
+        if not isinstance(database, Lakehouse):  # a lake's CHECKPOINT is its maintenance
+            connection.execute("checkpoint")
     finally:
         connection.close()
     return report

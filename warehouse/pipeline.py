@@ -20,9 +20,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warehouse.config import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from warehouse.lakehouse import Target
 
 logger = logging.getLogger(__name__)
 
@@ -212,13 +215,15 @@ class BuildState:
     built_through: str | None
 
 
-def last_build(database: Path) -> BuildState | None:
+def last_build(database: Target) -> BuildState | None:
     """The state recorded by the last successful build of ``database``, if any."""
     import duckdb
 
-    if not database.exists():
+    from warehouse import lakehouse
+
+    if not lakehouse.exists(database):
         return None
-    with duckdb.connect(str(database)) as connection:
+    with lakehouse.open_database(database) as connection:
         found = connection.execute(
             "select count(*) from information_schema.columns where table_schema = 'meta' "
             "and table_name = 'dbt_build_state' and column_name = 'built_through'"
@@ -237,28 +242,31 @@ def last_build(database: Path) -> BuildState | None:
 BUILT_SCHEMAS = ("intermediate", "marts")
 
 
-def has_built_tables(database: Path) -> bool:
+def has_built_tables(database: Target) -> bool:
     """True when ``database`` holds tables in dbt's schemas (whatever built them)."""
-    import duckdb
+    from warehouse import lakehouse
 
-    if not database.exists():
+    if not lakehouse.exists(database):
         return False
-    with duckdb.connect(str(database)) as connection:
+    with lakehouse.open_database(database) as connection:
         row = connection.execute(
             "select count(*) from information_schema.tables "
-            "where table_schema in (select unnest($schemas)) and table_type = 'BASE TABLE'",
+            "where table_catalog = current_database() "
+            "and table_schema in (select unnest($schemas)) and table_type = 'BASE TABLE'",
             {"schemas": list(BUILT_SCHEMAS)},
         ).fetchone()
     return bool(row and row[0])
 
 
-def newest_load(database: Path) -> str | None:
+def newest_load(database: Target) -> str | None:
     """The load time of the newest row of the raw history (runs and versions), as text."""
     import duckdb
 
-    if not database.exists():
+    from warehouse import lakehouse
+
+    if not lakehouse.exists(database):
         return None
-    with duckdb.connect(str(database)) as connection:
+    with lakehouse.open_database(database) as connection:
         try:
             row = connection.execute(
                 "select cast(greatest((select max(_loaded_at) from raw.crawl_runs), "
@@ -270,16 +278,16 @@ def newest_load(database: Path) -> str | None:
 
 
 def record_build(
-    database: Path, fingerprint: str, full_refresh: bool, built_through: str | None = None
+    database: Target, fingerprint: str, full_refresh: bool, built_through: str | None = None
 ) -> None:
     """Record that the project with ``fingerprint`` built ``database`` (after a success only).
 
     ``built_through`` is the newest load time the build's data tests covered: the next
     incremental build tests only rows loaded after it (macros/get_where_subquery.sql).
     """
-    import duckdb
+    from warehouse import lakehouse
 
-    with duckdb.connect(str(database)) as connection:
+    with lakehouse.open_database(database) as connection:
         connection.execute("create schema if not exists meta")
         connection.execute(
             f"create table if not exists {STATE_TABLE} ("
@@ -297,7 +305,7 @@ def record_build(
 
 
 def dbt_environment(
-    settings: Settings, database: Path, built_through: str | None
+    settings: Settings, database: Target, built_through: str | None
 ) -> dict[str, str | None]:
     """What dbt reads of this run, from ``settings``: the only values passed to it by variables.
 
@@ -306,6 +314,17 @@ def dbt_environment(
     data tests (the newest load time the last build tested; None on a full build). Nothing else
     reads them, and they are set only for the duration of the dbt call.
     """
+    from warehouse.lakehouse import SCHEME, Lakehouse
+
+    if isinstance(database, Lakehouse):
+        return {
+            "POSTINGS_DBT_DB": None,
+            "POSTINGS_DBT_LAKE": SCHEME + database.catalog,
+            "POSTINGS_DBT_LAKE_DATA": database.data_path,
+            "POSTINGS_DBT_TEMP": str(database.scratch_dir / "dbt.tmp"),
+            "POSTINGS_DBT_MEMORY_LIMIT": settings.memory_limit,
+            "POSTINGS_DBT_BUILT_THROUGH": built_through,
+        }
     return {
         "POSTINGS_DBT_DB": str(database.resolve()),
         "POSTINGS_DBT_MEMORY_LIMIT": settings.memory_limit,
@@ -348,7 +367,7 @@ _SELECTING = {
 
 def transform(
     settings: Settings,
-    database: Path,
+    database: Target,
     command: str = "build",
     extra_args: list[str] | None = None,
     full_refresh: bool | None = None,
@@ -395,6 +414,14 @@ def transform(
         options += ["--exclude-resource-type", "unit_test"]
         if full_refresh:
             options.append("--full-refresh")
+    from warehouse.lakehouse import Lakehouse, install_extensions
+
+    if isinstance(database, Lakehouse):
+        # dbt's connection attaches the lake (profiles.yml, target lake): the extensions must be
+        # installed from their packages first, as DuckDB cannot download them here.
+        with duckdb_memory() as connection:
+            install_extensions(connection, database.extensions())
+        options += ["--target", "lake"]
     # A command of several words ("docs generate") puts its options after all of them.
     args = [
         "--no-use-colors",
@@ -423,11 +450,23 @@ def transform(
             "dbt %s failed because the disk is full (%s): free space and rerun; the "
             "published warehouse was left as it was",
             command,
-            database.parent,
+            database.scratch_dir if isinstance(database, Lakehouse) else database.parent,
         )
     if building and result.success:
         record_build(database, fingerprint, bool(full_refresh), built_through)
     return bool(result.success)
+
+
+@contextlib.contextmanager
+def duckdb_memory() -> Iterator[Any]:
+    """An in-memory DuckDB connection, closed after the block."""
+    import duckdb
+
+    connection = duckdb.connect()
+    try:
+        yield connection
+    finally:
+        connection.close()
 
 
 def _dbt_ran_out_of_disk(result: Any) -> bool:

@@ -10,9 +10,10 @@ industries and sources. The connection is read-only: the report can run while no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
+
+from warehouse.lakehouse import Target, open_published
 
 #: The study's category groups, in its order, with the headings the report gives them.
 THEME_GROUPS = {
@@ -181,11 +182,11 @@ def study_table(
 
 
 def report(
-    database: Path,
+    database: Target,
     role: str = "ml_engineer",
     baseline: str = "data_scientist",
     top_skills: int = 15,
 ) -> str:
     """The study's table of the warehouse at ``database``, opened read-only, as text."""
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with open_published(database) as connection:
         return study_table(connection, role, baseline, top_skills).render()

@@ -25,6 +25,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse.lakehouse import Target, open_published
 from warehouse.report import THEME_GROUPS
 
 logger = logging.getLogger(__name__)
@@ -710,7 +711,7 @@ def render_html(report: HtmlReport, generated_at: datetime | None = None) -> str
 
 
 def write_report(
-    database: Path,
+    database: Target,
     html: Path | None = None,
     png_dir: Path | None = None,
     role: str = "ml_engineer",
@@ -719,7 +720,7 @@ def write_report(
     """Draw the report of the warehouse at ``database`` (opened read-only) once, and write it as
     the page ``html`` and/or as ``<chart>.png`` files in ``png_dir``; the report and the PNG
     files written."""
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with open_published(database) as connection:
         report = build_report(connection, role, baseline)
     if html is not None:
         html.parent.mkdir(parents=True, exist_ok=True)
@@ -737,7 +738,7 @@ def write_report(
 
 
 def write_html(
-    database: Path, path: Path, role: str = "ml_engineer", baseline: str = "data_scientist"
+    database: Target, path: Path, role: str = "ml_engineer", baseline: str = "data_scientist"
 ) -> HtmlReport:
     """Write the page for the warehouse at ``database`` to ``path``."""
     return write_report(database, html=path, role=role, baseline=baseline)[0]

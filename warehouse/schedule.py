@@ -16,6 +16,8 @@ import pyarrow as pa
 
 from scrapers.schedule import Decision, SourceHistory, decide, parse_schedule
 from scrapers.sources import SourceEntry
+from warehouse import lakehouse
+from warehouse.lakehouse import Lakehouse, Target
 from warehouse.schema import create_raw_schema
 
 #: Per source: the last run's start, failed runs in a row up to it, the last new version.
@@ -54,11 +56,13 @@ left join changes on per_source.source_key = changes.source_key
 """
 
 
-def read_history(database: Path, keys: list[str]) -> dict[str, SourceHistory]:
+def read_history(database: Target, keys: list[str]) -> dict[str, SourceHistory]:
     """What the warehouse knows of each source's runs (sources never crawled are absent)."""
-    if not Path(database).exists() or not keys:
+    if isinstance(database, str):
+        database = Path(database)
+    if not keys or not lakehouse.exists(database):
         return {}
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with lakehouse.open_database(database, read_only=True) as connection:
         try:
             rows = connection.execute(HISTORY_SQL, {"keys": keys}).fetchall()
         except duckdb.CatalogException:  # no raw schema yet: nothing was ever crawled
@@ -73,7 +77,7 @@ def read_history(database: Path, keys: list[str]) -> dict[str, SourceHistory]:
     }
 
 
-def plan(database: Path, entries: Iterable[SourceEntry], now: datetime) -> list[Decision]:
+def plan(database: Target, entries: Iterable[SourceEntry], now: datetime) -> list[Decision]:
     """One decision per entry, in the entries' order."""
     entries = list(entries)
     history = read_history(database, [entry.key for entry in entries])
@@ -88,11 +92,11 @@ def plan(database: Path, entries: Iterable[SourceEntry], now: datetime) -> list[
     ]
 
 
-def record(database: Path, decisions: list[Decision], decided_at: datetime) -> None:
+def record(database: Target, decisions: list[Decision], decided_at: datetime) -> None:
     """Append the night's decisions to ``raw.schedule_decisions`` (one bulk insert)."""
     if not decisions:
         return
-    create_raw_schema(str(database))
+    create_raw_schema(database if isinstance(database, Lakehouse) else str(database))
     table = pa.table(
         {
             "decided_at": pa.array([decided_at] * len(decisions), pa.timestamp("us", tz="UTC")),
@@ -108,7 +112,7 @@ def record(database: Path, decisions: list[Decision], decided_at: datetime) -> N
             ),
         }
     )
-    with duckdb.connect(str(database)) as connection:
+    with lakehouse.open_database(database) as connection:
         connection.register("decisions", table)
         connection.execute("insert into raw.schedule_decisions by name select * from decisions")
 

@@ -21,6 +21,9 @@ once; dbt's source tests check the triple at every build.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -33,6 +36,9 @@ from sqlalchemy import (
     Text,
     create_engine,
 )
+
+if TYPE_CHECKING:
+    from warehouse.lakehouse import Lakehouse
 
 SCHEMA = "raw"
 metadata = MetaData(schema=SCHEMA)
@@ -106,17 +112,87 @@ schedule_decisions = Table(
 )
 
 
-def create_raw_schema(database_path: str) -> None:
-    """Create the raw schema and its tables if they are missing (through duckdb-engine)."""
+def create_raw_schema(database: str | Path | Lakehouse) -> None:
+    """Create the raw schema and its tables if they are missing (through duckdb-engine).
+
+    A DuckLake has no primary keys: its tables are made from the same declarations without
+    them (``lake_tables``). Nothing relies on the keys to refuse duplicates (the loader checks
+    ``raw.crawl_runs`` and anti-joins the versions in the transaction that writes them); they
+    are the DuckDB file's guard against a bug, and dbt's source tests check the keys in both.
+    """
     from sqlalchemy import text
 
-    engine = create_engine(f"duckdb:///{database_path}")
+    from warehouse.lakehouse import Lakehouse
+
+    if isinstance(database, Lakehouse):
+        create_lake_tables(database)
+        return
+    create_database_file(Path(database))
+    engine = create_engine(f"duckdb:///{database}")
     try:
         with engine.begin() as connection:
             connection.execute(text(f"create schema if not exists {SCHEMA}"))
             metadata.create_all(connection)
     finally:
         engine.dispose()
+
+
+#: The storage format of a new warehouse file. DuckDB 1.5 writes files any 1.x release reads
+#: unless told otherwise, and in that format it has no Zstandard for strings: the payloads would
+#: be stored uncompressed (``warehouse.load.VERSIONS_COMPRESSION``; a test file 240 times larger).
+STORAGE_VERSION = "v1.5.0"
+
+
+def create_database_file(path: Path) -> None:
+    """Create an empty warehouse file in ``STORAGE_VERSION`` format if there is none."""
+    import duckdb
+
+    from warehouse.lakehouse import sql_string
+
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"attach {sql_string(str(path))} as new_warehouse "
+            f"(storage_version {sql_string(STORAGE_VERSION)})"
+        )
+
+
+def lake_tables() -> MetaData:
+    """The raw tables as a DuckLake takes them: the same columns, no primary keys."""
+    lake = MetaData(schema=SCHEMA)
+    for table in metadata.sorted_tables:
+        Table(
+            table.name,
+            lake,
+            *(
+                Column(
+                    column.name,
+                    column.type,
+                    nullable=column.nullable and not column.primary_key,
+                    comment=column.comment,
+                )
+                for column in table.columns
+            ),
+            comment=table.comment,
+        )
+    return lake
+
+
+def create_lake_tables(lake: Lakehouse) -> None:
+    """Create the raw schema and tables in a DuckLake if they are missing (DDL compiled by
+    duckdb-engine's dialect, run on the lake's connection)."""
+    from duckdb_engine import Dialect
+    from sqlalchemy.schema import CreateTable
+
+    from warehouse.lakehouse import connect
+
+    dialect = Dialect()
+    with connect(lake) as connection:
+        connection.execute(f"create schema if not exists {SCHEMA}")
+        for table in lake_tables().sorted_tables:
+            connection.execute(str(CreateTable(table, if_not_exists=True).compile(dialect=dialect)))
 
 
 #: Columns of ``raw.posting_versions`` that earlier releases filled with fields parsed at crawl
