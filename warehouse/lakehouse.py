@@ -67,7 +67,12 @@ def sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-_SECRET = re.compile(r"(password\s*=\s*)(\S+)", re.IGNORECASE)
+_SECRET = re.compile(r"(password\s*=\s*)([^\s\"']+)", re.IGNORECASE)
+
+
+def hide_password(text: str) -> str:
+    """``text`` with the value of every ``password=`` replaced by ``***``."""
+    return _SECRET.sub(r"\1***", text)
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,7 @@ class Lakehouse:
     @property
     def name(self) -> str:
         """The lake as messages name it: its catalog without a password, and its data path."""
-        catalog = _SECRET.sub(r"\1***", self.catalog)
+        catalog = hide_password(self.catalog)
         return f"{SCHEME}{catalog} (data {self.data_path})"
 
     @property
@@ -166,7 +171,9 @@ def connect(
         connection.execute(f"use {ALIAS}")
     except duckdb.Error as error:
         connection.close()
-        raise LakehouseError(f"cannot open the DuckLake {lake.name}: {error}") from error
+        raise LakehouseError(
+            f"cannot open the DuckLake {lake.name}: {hide_password(str(error))}"
+        ) from error
     return connection
 
 
@@ -177,7 +184,13 @@ def check(lake: Lakehouse) -> None:
 
 def published_snapshot(lake: Lakehouse) -> int | None:
     """The snapshot of the newest published night, or None when nothing was published."""
-    with connect(lake, read_only=True) as connection:
+    try:
+        connection = connect(lake, read_only=True)
+    except LakehouseError as error:
+        if "creating a new DuckLake is explicitly disabled" in str(error):
+            return None  # the catalog database is there, the lake was never made in it
+        raise
+    with connection:
         try:
             row = connection.execute(f"select max(snapshot_id) from {PUBLISHED_TABLE}").fetchone()
         except duckdb.CatalogException:
