@@ -32,8 +32,15 @@ browser:  ## Install Debian's chromium for the report's browser test (once)
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium)
 
+# Debian's PostgreSQL server programs, for the DuckLake tests (`distributed` marker): each test
+# session starts its own server on 127.0.0.1 (bench/postgres.py) and stops it. Installed once.
+.PHONY: services
+services:  ## Install Debian's postgresql for the DuckLake tests and bench (once)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ($(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql)
+
 .PHONY: test
-test: $(STAMP) browser  ## Run every test (offline but for installing chromium once)
+test: $(STAMP) browser services  ## Run every test (offline but for installing chromium and services once)
 	$(BIN)/pytest
 
 .PHONY: nightly
@@ -66,9 +73,9 @@ help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
 
 .PHONY: bench
-bench: $(STAMP)  ## Benchmark crawl, load, match and dbt on SYNTHETIC data, beside baselines
+bench: $(STAMP) services  ## Benchmark crawl, load, match and dbt on SYNTHETIC data, beside baselines
 	$(BIN)/python -m bench --size small
 
 .PHONY: bench-large
-bench-large: $(STAMP)  ## The same at a million postings (~25 min; ~25 GB scratch disk, ~19 GB RAM)
+bench-large: $(STAMP) services  ## The same at a million postings (~25 min; ~25 GB scratch disk, ~19 GB RAM)
 	$(BIN)/python -m bench --size large

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import catalogue, crawl, load, match, parse, transform
+from bench import catalogue, crawl, lakehouse, load, match, parse, transform
 from bench.corpus import DEFAULT_FIXTURES, write_landing
 from bench.report import Row, format_table, write_json
 from bench.terms import DEFAULT_TAXONOMIES
@@ -26,7 +26,7 @@ from bench.terms import DEFAULT_TAXONOMIES
 logger = logging.getLogger("bench")
 
 BENCH_DIR = Path(__file__).resolve().parent
-STAGES = ("load", "parse", "match", "crawl", "catalogue", "transform")
+STAGES = ("load", "parse", "match", "crawl", "catalogue", "transform", "lakehouse")
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,15 @@ class Size:
     boards: int
     jobs_per_board: int
     year: transform.YearShape
+    #: The lakehouse stage: postings of the history, then of the one night measured.
+    lake_history: int
+    lake_night: int
     parallel: int = 16
 
 
 SIZES = {
-    "small": Size(100_000, 100_000, 400, 50, transform.SMALL),
-    "large": Size(1_000_000, 300_000, 2_000, 50, transform.LARGE),
+    "small": Size(100_000, 100_000, 400, 50, transform.SMALL, 20_000, 3_000),
+    "large": Size(1_000_000, 300_000, 2_000, 50, transform.LARGE, 200_000, 30_000),
 }
 
 
@@ -130,6 +133,16 @@ def main(argv: list[str] | None = None) -> int:
                 "transform",
                 lambda: transform.run_stage(workdir / "transform", size.year, args.fixtures),
             ),
+            (
+                "lakehouse",
+                lambda: lakehouse.measure(
+                    workdir / "lakehouse",
+                    size.lake_history,
+                    size.lake_night,
+                    args.seed,
+                    args.fixtures,
+                ),
+            ),
         ]
         for stage, run in plan:
             if stage not in stages:
@@ -163,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     order = {
         stage: position
         for position, stage in enumerate(
-            ("crawl", "catalogue", "load", "parse", "transform", "match")
+            ("crawl", "catalogue", "load", "parse", "transform", "lakehouse", "match")
         )
     }
     rows.sort(key=lambda row: order.get(row.stage, len(order)))

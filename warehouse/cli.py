@@ -218,6 +218,14 @@ def building(settings: Settings) -> Iterator[Target]:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(3) from error
     except Exception as error:
+        if written_by_newer_duckdb(error):
+            typer.echo(
+                f"error: {settings.db} was written by a newer DuckDB than this release's "
+                f"({error}). Rebuild it from the landing files with `postings rebuild` (the "
+                "old file is kept beside it).",
+                err=True,
+            )
+            raise typer.Exit(5) from error
         if not is_disk_full(error):
             raise
         typer.echo(
@@ -227,6 +235,29 @@ def building(settings: Settings) -> Iterator[Target]:
             err=True,
         )
         raise typer.Exit(DISK_FULL_EXIT) from error
+
+
+def written_by_newer_duckdb(error: BaseException) -> bool:
+    """True when DuckDB refused a file a newer release wrote (2.0 files under 1.5)."""
+    return "database file with version number" in str(error)
+
+
+def set_aside(database: Path) -> Path | None:
+    """Move a warehouse file, its WAL and its build copy aside; returns where the file went."""
+    from datetime import UTC, datetime
+
+    from warehouse.publish import build_path
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = database.with_name(f"{database.name}.before-rebuild-{stamp}")
+    moved = None
+    if database.exists():
+        database.replace(kept)
+        moved = kept
+    for stale in (database.with_name(database.name + ".wal"), build_path(database)):
+        stale.unlink(missing_ok=True)
+    build_path(database).with_name(build_path(database).name + ".wal").unlink(missing_ok=True)
+    return moved
 
 
 def publish(build: Target, settings: Settings) -> None:
@@ -297,6 +328,29 @@ def transform(full_refresh: FullRefreshOption = False) -> None:
         if ok:
             publish(build, settings)
     raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def rebuild() -> None:
+    """Rebuild the warehouse from every landing file: raw, then every model, then publish.
+
+    For a warehouse file this release's DuckDB cannot open (one written by DuckDB 2.0), or one
+    lost: the landing files are the append-only record of every crawl, so loading them all in
+    order gives the same raw history (the scheduler's past decisions, which only the warehouse
+    kept, start again from tonight). The old file is moved aside, not deleted. A DuckLake is
+    loaded in place (runs already in it are skipped) and built in full.
+    """
+    settings = get_settings()
+    if settings.lakehouse() is None:
+        kept = set_aside(settings.db)
+        if kept is not None:
+            typer.echo(f"Moved the old warehouse to {kept}", err=True)
+    with building(settings) as build:
+        report = run_load(settings, build)
+        transformed = run_transform(settings, build, full_refresh=True)
+        if transformed:
+            publish(build, settings)
+    raise typer.Exit(finish(None, report, transformed))
 
 
 def plan_night(
