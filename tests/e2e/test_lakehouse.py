@@ -124,6 +124,27 @@ def test_the_recording_into_ducklake_gives_the_marts_of_the_duckdb_file(demo, po
             assert counts[0] == counts[1], (table, counts)
             assert counts[2:] == (0, 0), (table, counts)
 
+    # Analysts' own command reads the published night, and nothing else on this machine.
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("POSTINGS_DATA_DIR", str(settings.data_dir))
+        env.setenv("POSTINGS_WAREHOUSE", settings.warehouse)
+        env.setenv("POSTINGS_LAKE_DATA_PATH", settings.lake_data_path)
+        get_settings.cache_clear()
+        try:
+            counted = CliRunner().invoke(
+                app, ["query", "select count(*) as n from marts.dim_postings"]
+            )
+            outside = CliRunner().invoke(app, ["query", "select * from read_text('/etc/hosts')"])
+        finally:
+            get_settings.cache_clear()
+    assert counted.exit_code == 0, counted.output
+    with duckdb.connect(str(demo.database), read_only=True) as connection:
+        postings = connection.execute("select count(*) from marts.dim_postings").fetchone()
+    assert postings is not None
+    assert str(postings[0]) in counted.output
+    assert outside.exit_code == 1
+    assert "only reads the warehouse" in outside.output
+
 
 READER = textwrap.dedent(
     """
@@ -229,3 +250,70 @@ def test_nothing_published_yet_is_said_and_a_failed_open_names_the_lake(postgres
     assert lakehouse.published_snapshot(lake) is None
     with pytest.raises(LakehouseError, match="nothing was published"):
         lakehouse.connect_published(lake)
+
+
+CRASHING_LOADER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    import warehouse.load as loader
+    from warehouse.lakehouse import Lakehouse
+
+    original = loader.load_batch
+
+    def crashing_load_batch(connection, runs, before_commit=None):
+        def hook(step):
+            if step == "run":  # versions and sightings written, the runs not yet: die
+                os.kill(os.getpid(), signal.SIGKILL)
+        return original(connection, runs, before_commit=hook)
+
+    loader.load_batch = crashing_load_batch
+    lake = Lakehouse(sys.argv[1], sys.argv[2], Path(sys.argv[3]))
+    loader.load(lake, Path(sys.argv[4]))
+    """
+)
+
+
+def raw_counts(lake: Lakehouse) -> tuple[int, ...]:
+    with lakehouse.connect(lake, read_only=True) as connection:
+        row = connection.execute(
+            "select (select count(*) from raw.crawl_runs), "
+            "(select count(*) from raw.posting_versions), (select count(*) from raw.sightings)"
+        ).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+def test_loading_into_ducklake_is_atomic_and_idempotent(demo, postgres, tmp_path):
+    settings = lake_settings(postgres, "atomic", tmp_path)
+    lake = settings.lakehouse()
+    assert lake is not None
+    landing = demo.data_dir / "landing"
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CRASHING_LOADER,
+            lake.catalog,
+            lake.data_path,
+            str(lake.scratch_dir),
+            str(landing),
+        ],
+        check=False,
+        capture_output=True,
+    )
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    assert raw_counts(lake) == (0, 0, 0)  # the killed batch left nothing behind
+
+    first = load(lake, landing)
+    assert not first.failed
+    loaded = raw_counts(lake)
+    with duckdb.connect(str(demo.database), read_only=True) as connection:
+        expected = connection.execute(
+            "select (select count(*) from raw.crawl_runs), "
+            "(select count(*) from raw.posting_versions), (select count(*) from raw.sightings)"
+        ).fetchone()
+    assert loaded == expected
+    again = load(lake, landing)
+    assert all(run.skipped for run in again.runs)
+    assert raw_counts(lake) == loaded
