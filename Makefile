@@ -32,8 +32,15 @@ browser:  ## Install Debian's chromium for the report's browser test (once)
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium)
 
+# Debian's redis-server, for the distributed crawl's tests and bench (each starts its own on
+# 127.0.0.1 and stops it at the end). Installed once with apt-get (as root, or through sudo).
+.PHONY: services
+services:  ## Install Debian's redis-server for the distributed crawl's tests (once)
+	@command -v redis-server >/dev/null || ($(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q redis-server)
+
 .PHONY: test
-test: $(STAMP) browser  ## Run every test (offline but for installing chromium once)
+test: $(STAMP) browser services  ## Run every test (offline but for installing chromium and redis-server once)
 	$(BIN)/pytest
 
 .PHONY: nightly
@@ -66,7 +73,7 @@ help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
 
 .PHONY: bench
-bench: $(STAMP)  ## Benchmark crawl, load, match and dbt on SYNTHETIC data, beside baselines
+bench: $(STAMP) services  ## Benchmark crawl, load, match and dbt on SYNTHETIC data, beside baselines
 	$(BIN)/python -m bench --size small
 
 .PHONY: bench-large

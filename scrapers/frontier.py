@@ -440,7 +440,7 @@ class SharedPolitenessMiddleware:
             settings.getfloat("POSTINGS_SHARED_DEFAULT_DELAY", 1.0),
             settings.getint("POSTINGS_SHARED_DEFAULT_CONCURRENCY", 2),
         )
-        self.guard = settings.getfloat("POSTINGS_POLITENESS_GUARD", 0.01)
+        self.guard = settings.getfloat("POSTINGS_POLITENESS_GUARD", 0.025)
         # A place is held at most as long as a download may take, then given back by itself.
         self.hold_seconds = settings.getfloat("DOWNLOAD_TIMEOUT", 30.0) + 5.0
         self._gate: PolitenessGate | None = None

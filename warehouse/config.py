@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     frontier_lease_seconds: float = 30.0
     #: Added to each host's delay by the shared politeness gate: a request leaves the machine
     #: a little after the gate admits it (scrapers.frontier.PolitenessGate).
-    politeness_guard: float = 0.01
+    politeness_guard: float = 0.025
     # Credentials for keyed sources; never logged, never landed.
     usajobs_api_key: SecretStr | None = None
     usajobs_email: str | None = None
