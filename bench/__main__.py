@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import catalogue, crawl, load, match, parse, transform
+from bench import catalogue, crawl, load, match, parse, transform, workers
 from bench.corpus import DEFAULT_FIXTURES, write_landing
 from bench.report import Row, format_table, write_json
 from bench.terms import DEFAULT_TAXONOMIES
@@ -26,7 +26,7 @@ from bench.terms import DEFAULT_TAXONOMIES
 logger = logging.getLogger("bench")
 
 BENCH_DIR = Path(__file__).resolve().parent
-STAGES = ("load", "parse", "match", "crawl", "catalogue", "transform")
+STAGES = ("load", "parse", "match", "crawl", "workers", "catalogue", "transform")
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,17 @@ def main(argv: list[str] | None = None) -> int:
                     args.fixtures,
                 ),
             ),
+            (
+                "workers",
+                lambda: workers.measure(
+                    workdir / "workers",
+                    size.boards,
+                    size.jobs_per_board,
+                    args.seed,
+                    size.parallel,
+                    args.fixtures,
+                ),
+            ),
             ("catalogue", lambda: catalogue.measure(workdir / "catalogue", fixtures=args.fixtures)),
             (
                 "transform",
@@ -163,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     order = {
         stage: position
         for position, stage in enumerate(
-            ("crawl", "catalogue", "load", "parse", "transform", "match")
+            ("crawl", "workers", "catalogue", "load", "parse", "transform", "match")
         )
     }
     rows.sort(key=lambda row: order.get(row.stage, len(order)))
