@@ -499,11 +499,11 @@ class NightSpider(Spider):
         if run.spider is None:
             self.finished(run)
             return
-        closing = asyncio.ensure_future(self.closed(run, reason))
+        closing = asyncio.ensure_future(self.source_closed(run, reason))
         self.closing.add(closing)
         closing.add_done_callback(self.closing.discard)
 
-    async def closed(self, run: SourceRun, reason: str) -> None:
+    async def source_closed(self, run: SourceRun, reason: str) -> None:
         """Tell the source's pipelines it closed; wait for the files they write."""
         try:
             await run.crawler.signals.send_catch_log_async(

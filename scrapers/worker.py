@@ -166,7 +166,7 @@ class FrontierNightSpider(NightSpider):
                 pipeline.abandon(f"{key}: stopped, landing nothing: {why}")
         self.stop(run, "lease_lost")
 
-    async def closed(self, run: SourceRun, reason: str) -> None:
+    async def source_closed(self, run: SourceRun, reason: str) -> None:
         """Check the lease, let the source's pipelines write its files, complete it in Redis."""
         from scrapers.landing import manifest_path
         from scrapers.runner import failed_manifest

@@ -129,6 +129,7 @@ def test_three_workers_one_killed_land_every_board_once_and_keep_each_hosts_dela
 
     assert codes[0] == -signal.SIGKILL
     assert codes[1:] == [0, 0], [log.read_text()[-3000:] for log in logs[1:]]
+    assert all("Traceback" not in log.read_text() for log in logs[1:])
     assert progress.drained
     assert progress.done == 200
     assert reclaimed  # the killed worker's sources were crawled again by the others
