@@ -209,3 +209,31 @@ def test_a_worker_that_loses_redis_mid_source_stops_it_as_failed_landing_nothing
     assert manifest["landing_file"] is None
     assert "was lost" in manifest["error_summary"]
     assert list((tmp_path / "landing").rglob("*.jsonl")) == []
+
+
+def test_crawl_with_a_frontier_starts_its_workers_and_reports_every_source(
+    redis_url, tmp_path, monkeypatch
+):
+    boards = [f"board{n}" for n in range(10)]
+    with TimedBoardServer(boards) as server:
+        sources = tmp_path / "sources.yml"
+        sources.write_text(
+            "sources:\n"
+            + "".join(
+                f'  - {{kind: greenhouse, board: {board}, api_base: "{server.base_url}", '
+                "delay: 0.05}\n"
+                for board in boards
+            )
+        )
+        monkeypatch.setenv("POSTINGS_DATA_DIR", str(tmp_path / "data"))
+        monkeypatch.setenv("POSTINGS_CONDITIONAL_REQUESTS", "false")
+
+        result = CliRunner().invoke(
+            cli.app, ["crawl", "--sources", str(sources), "--frontier", redis_url, "--workers", "2"]
+        )
+
+    manifests = list((tmp_path / "data" / "landing").rglob("*.run.json"))
+    assert result.exit_code == 0, result.output
+    assert len(manifests) == 10
+    assert {json.loads(path.read_text())["status"] for path in manifests} == {"succeeded"}
+    assert min(gaps_of(server)) >= 0.05
