@@ -75,13 +75,17 @@ class FrontierNightSpider(NightSpider):
         self.lost: str | None = None
         self.worker_name = f"{socket.gethostname()}:{os.getpid()}"
         self.frontier: WorkerFrontier | None = None
+        #: True while ``start`` claims sources.
+        self.claiming = True
+        self.keeper: asyncio.Future[None] | None = None
 
     async def start(self) -> AsyncIterator[Any]:
         """Claim sources until the night is drained, at most ``parallel`` at a time."""
         self.frontier = WorkerFrontier(
             async_client(self.frontier_url), self.night, self.lease_seconds
         )
-        keeper = asyncio.ensure_future(self.keep_leases())
+        # Kept running until this worker holds no lease (its last sources may end after this).
+        self.keeper = asyncio.ensure_future(self.keep_leases())
         try:
             while self.lost is None:
                 while len(self.active) >= self.parallel and self.lost is None:
@@ -104,20 +108,22 @@ class FrontierNightSpider(NightSpider):
                 async for output in self.start_claimed(lease):
                     yield output
         finally:
-            if self.lost is not None or not self.active:
-                keeper.cancel()
-            else:  # pragma: no cover - start ends only when drained or lost
-                await keeper
+            self.claiming = False
 
     async def start_claimed(self, lease: Lease) -> AsyncIterator[Any]:
         """Open and start one claimed source."""
         from scrapers.runner import failed_manifest
 
         entry = self.by_key.get(lease.key)
-        self.leases[lease.key] = lease
-        if entry is None:
+        if entry is None:  # not a source of the night: done, with no run, not claimed again
             logger.error("%s: claimed from the frontier but not among its entries", lease.key)
+            assert self.frontier is not None
+            try:
+                await self.frontier.complete(lease, "", "failed", self.worker_name)
+            except redis.RedisError as error:
+                self.lose_frontier(error)
             return
+        self.leases[lease.key] = lease
         logger.info("%s: claimed (night %s)", entry.key, self.night)
         run = self.open_run(entry)
         if run is None:  # it could not start: a failed run, and the source is done
@@ -129,7 +135,7 @@ class FrontierNightSpider(NightSpider):
 
     async def keep_leases(self) -> None:
         """Renew this worker's leases every third of their life; stop a source that lost it."""
-        while True:
+        while self.claiming or self.leases:
             await asyncio.sleep(self.lease_seconds / 3)
             for lease in list(self.leases.values()):
                 if not await self.still_held(lease):
@@ -194,12 +200,16 @@ class FrontierNightSpider(NightSpider):
 
     async def report(self, entry: SourceEntry, path: Path) -> None:
         """Complete a source in the frontier with its manifest (if this worker holds it)."""
-        from scrapers.landing import RunManifest
+        from scrapers.landing import ManifestError, RunManifest
 
         lease = self.leases.pop(entry.key, None)
         if lease is None or self.frontier is None:
             return  # lost: the source goes back to the frontier, this run landed nothing
-        status = RunManifest.read(path).status
+        try:
+            status = RunManifest.read(path).status
+        except ManifestError as error:
+            logger.error("%s", error)
+            status = "failed"
         try:
             done = await self.frontier.complete(lease, str(path), status, self.worker_name)
         except redis.RedisError as error:

@@ -156,6 +156,8 @@ def crawl_on_frontier(
     the shared landing directory; a source no worker completed (every worker stopped) gets a
     failed manifest, so every source is accounted for, as without a frontier.
     """
+    import redis
+
     from scrapers.frontier import Frontier, describe_url
     from scrapers.runner import failed_manifest
 
@@ -191,9 +193,20 @@ def crawl_on_frontier(
     ]
     reported: set[Path] = set(before)
     returncode = 0
+    results: dict[str, dict[str, Any]] = {}
     try:
         while True:
-            progress = frontier.progress(night)
+            try:
+                progress = frontier.progress(night)
+            except redis.RedisError as error:
+                logger.error(
+                    "The crawl frontier %s was lost while its night %s ran: %s",
+                    describe_url(frontier_url),
+                    night,
+                    error,
+                )
+                returncode = 1
+                break
             stopped = bool(processes) and all(p.poll() is not None for p in processes)
             for path in sorted(landing_dir.rglob("*.run.json")):
                 if path not in reported:
@@ -216,13 +229,18 @@ def crawl_on_frontier(
         for process in processes:
             process.wait()
             returncode = returncode or process.returncode
-        results = frontier.results(night)
+        with contextlib.suppress(redis.RedisError):
+            results = frontier.results(night)
     finally:
         frontier.close()
     paths = {Path(result["manifest"]) for result in results.values()}
     paths |= set(landing_dir.rglob("*.run.json")) - before
+    reported_keys = set(results)
+    for path in paths:
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            reported_keys.add(json.loads(path.read_text(encoding="utf-8"))["source_key"])
     for entry in entries:
-        if entry.key not in results:
+        if entry.key not in reported_keys:
             logger.error("%s: no worker completed it on the frontier", entry.key)
             paths.add(
                 failed_manifest(entry, landing_dir, f"not crawled: night {night} not drained")
