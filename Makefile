@@ -32,15 +32,18 @@ browser:  ## Install Debian's chromium for the report's browser test (once)
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium)
 
-# Debian's PostgreSQL server programs, for the DuckLake tests (`distributed` marker): each test
-# session starts its own server on 127.0.0.1 (bench/postgres.py) and stops it. Installed once.
+# Debian's services for the tests and bench that run them (each starts its own on 127.0.0.1
+# and stops it at the end): redis-server for the distributed crawl, PostgreSQL for the DuckLake
+# warehouse (bench/postgres.py). Installed once with apt-get (as root, or through sudo).
 .PHONY: services
-services:  ## Install Debian's postgresql for the DuckLake tests and bench (once)
+services:  ## Install Debian's redis-server and postgresql for the distributed tests (once)
+	@command -v redis-server >/dev/null || ($(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q redis-server)
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ($(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql)
 
 .PHONY: test
-test: $(STAMP) browser services  ## Run every test (offline but for installing chromium and services once)
+test: $(STAMP) browser services  ## Run every test (offline but for installing chromium, redis-server and postgresql once)
 	$(BIN)/pytest
 
 .PHONY: nightly

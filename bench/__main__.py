@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import catalogue, crawl, lakehouse, load, match, parse, transform
+from bench import catalogue, crawl, lakehouse, load, match, parse, transform, workers
 from bench.corpus import DEFAULT_FIXTURES, write_landing
 from bench.report import Row, format_table, write_json
 from bench.terms import DEFAULT_TAXONOMIES
@@ -26,7 +26,16 @@ from bench.terms import DEFAULT_TAXONOMIES
 logger = logging.getLogger("bench")
 
 BENCH_DIR = Path(__file__).resolve().parent
-STAGES = ("load", "parse", "match", "crawl", "catalogue", "transform", "lakehouse")
+STAGES = (
+    "load",
+    "parse",
+    "match",
+    "crawl",
+    "workers",
+    "catalogue",
+    "transform",
+    "lakehouse",
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,17 @@ def main(argv: list[str] | None = None) -> int:
                     args.fixtures,
                 ),
             ),
+            (
+                "workers",
+                lambda: workers.measure(
+                    workdir / "workers",
+                    size.boards,
+                    size.jobs_per_board,
+                    args.seed,
+                    size.parallel,
+                    args.fixtures,
+                ),
+            ),
             ("catalogue", lambda: catalogue.measure(workdir / "catalogue", fixtures=args.fixtures)),
             (
                 "transform",
@@ -176,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     order = {
         stage: position
         for position, stage in enumerate(
-            ("crawl", "catalogue", "load", "parse", "transform", "lakehouse", "match")
+            ("crawl", "workers", "catalogue", "load", "parse", "transform", "lakehouse", "match")
         )
     }
     rows.sort(key=lambda row: order.get(row.stage, len(order)))

@@ -253,21 +253,26 @@ class NightSpider(Spider):
             run = self.open_run(entry)
             if run is None:
                 continue
-            spider = run.spider
-            assert spider is not None
-            try:
-                async for output in spider.start():
-                    if isinstance(output, Request):
-                        if run.stop_reason is None:
-                            yield self.adopt(run, output)
-                    else:
-                        yield self.batch_of(run, [output])
-            except CloseSpider as stop:
-                self.stop(run, stop.reason or "cancelled")
-            except Exception as error:
-                self.callback_failed(run, error, "start")
-            run.started = True
-            self.settle(run, answered=False)
+            async for output in self.start_run(run):
+                yield output
+
+    async def start_run(self, run: SourceRun) -> AsyncIterator[Any]:
+        """A source's start requests, adopted; then the source is started."""
+        spider = run.spider
+        assert spider is not None
+        try:
+            async for output in spider.start():
+                if isinstance(output, Request):
+                    if run.stop_reason is None:
+                        yield self.adopt(run, output)
+                else:
+                    yield self.batch_of(run, [output])
+        except CloseSpider as stop:
+            self.stop(run, stop.reason or "cancelled")
+        except Exception as error:
+            self.callback_failed(run, error, "start")
+        run.started = True
+        self.settle(run, answered=False)
 
     def open_run(self, entry: SourceEntry) -> SourceRun | None:
         """Build a source's spider and pipelines; a source that cannot start is reported."""
@@ -494,11 +499,11 @@ class NightSpider(Spider):
         if run.spider is None:
             self.finished(run)
             return
-        closing = asyncio.ensure_future(self.closed(run, reason))
+        closing = asyncio.ensure_future(self.source_closed(run, reason))
         self.closing.add(closing)
         closing.add_done_callback(self.closing.discard)
 
-    async def closed(self, run: SourceRun, reason: str) -> None:
+    async def source_closed(self, run: SourceRun, reason: str) -> None:
         """Tell the source's pipelines it closed; wait for the files they write."""
         try:
             await run.crawler.signals.send_catch_log_async(

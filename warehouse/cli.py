@@ -140,6 +140,7 @@ def run_crawl(
     substitutions: dict[str, str] | None = None,
     only: list[str] | None = None,
 ) -> Any:
+    from scrapers.frontier import FrontierError
     from scrapers.sources import SourceConfigError
     from warehouse.pipeline import crawl as crawl_sources
 
@@ -153,7 +154,7 @@ def run_crawl(
             on_run=echo_run,
             log_level="DEBUG" if logging.getLogger().level <= logging.DEBUG else "WARNING",
         )
-    except SourceConfigError as error:
+    except (SourceConfigError, FrontierError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error
 
@@ -295,6 +296,48 @@ def finish(crawl_result: Any, load_report: Any, transformed: bool | None) -> int
     return code
 
 
+FrontierOption = Annotated[
+    str | None,
+    typer.Option(
+        "--frontier",
+        help="Share the crawl on Redis, redis://HOST:PORT/DB (env POSTINGS_FRONTIER): "
+        "`postings worker` processes on any machine drain it.",
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=0,
+        help="Workers to start on this machine with --frontier "
+        "(env POSTINGS_FRONTIER_WORKERS, default 1; 0: only coordinate).",
+    ),
+]
+
+
+def use_frontier(frontier: str | None, workers: int | None) -> Settings:
+    """The settings with the frontier options exported (the workers see the same values).
+
+    A frontier that cannot be reached is one error naming it (exit code 2), before anything
+    is planned or crawled.
+    """
+    if frontier is not None:
+        os.environ["POSTINGS_FRONTIER"] = frontier
+    if workers is not None:
+        os.environ["POSTINGS_FRONTIER_WORKERS"] = str(workers)
+    get_settings.cache_clear()
+    settings = get_settings()
+    if settings.frontier:
+        from scrapers.frontier import Frontier, FrontierError
+
+        try:
+            Frontier.connect(settings.frontier).close()
+        except FrontierError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from error
+    return settings
+
+
 # ---------------------------------------------------------------------------- commands
 @app.command()
 def crawl(
@@ -302,9 +345,11 @@ def crawl(
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Crawl only this source key (repeatable).")
     ] = None,
+    frontier: FrontierOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Crawl the sources into landing files (one per source run) under <data-dir>/landing."""
-    settings = get_settings()
+    settings = use_frontier(frontier, workers)
     result = run_crawl(settings, resolve_sources(sources, settings), only=only)
     raise typer.Exit(finish(result, None, None))
 
@@ -429,12 +474,54 @@ def crawl_load_transform(
 
 
 @app.command()
-def nightly(sources: SourcesOption = None, full_refresh: FullRefreshOption = False) -> None:
+def nightly(
+    sources: SourcesOption = None,
+    full_refresh: FullRefreshOption = False,
+    frontier: FrontierOption = None,
+    workers: WorkersOption = None,
+) -> None:
     """Crawl, load and transform: the job to run every night (never uses the recording)."""
-    settings = get_settings()
+    settings = use_frontier(frontier, workers)
     raise typer.Exit(
         crawl_load_transform(
             settings, resolve_sources(sources, settings), full_refresh=full_refresh
+        )
+    )
+
+
+@app.command()
+def worker(
+    frontier: FrontierOption = None,
+    night: Annotated[
+        str | None,
+        typer.Option("--night", help="The night's id; default: the one enqueued last."),
+    ] = None,
+    parallel: Annotated[
+        int | None,
+        typer.Option(
+            "--parallel", min=1, help="Sources at a time (env POSTINGS_PARALLEL_SOURCES)."
+        ),
+    ] = None,
+) -> None:
+    """Crawl sources of a shared frontier until its night is drained (with any other workers).
+
+    Landing files go to <data-dir>/landing, which must be the landing directory the
+    coordinator (`postings crawl --frontier` or `nightly --frontier`) loads from.
+    """
+    from scrapers.worker import run_worker
+
+    settings = get_settings()
+    url = frontier or settings.frontier
+    if not url:
+        typer.echo("error: give --frontier redis://HOST:PORT/DB (or POSTINGS_FRONTIER)", err=True)
+        raise typer.Exit(2)
+    raise typer.Exit(
+        run_worker(
+            url,
+            night,
+            settings.landing_dir.expanduser().resolve(),
+            parallel or settings.parallel_sources,
+            settings.frontier_lease_seconds,
         )
     )
 

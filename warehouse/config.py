@@ -66,6 +66,16 @@ class Settings(BaseSettings):
     conditional_requests: bool = True
     #: A detail page skipped that way is fetched again once it is this many days old.
     detail_max_age_days: float = 7.0
+    #: A shared crawl frontier, ``redis://HOST:PORT/DB`` (scrapers.frontier): the night's
+    #: sources are put there and drained by ``postings worker`` processes on any machine.
+    frontier: str | None = None
+    #: Workers ``postings crawl --frontier`` starts on this machine (0: only coordinate).
+    frontier_workers: int = 1
+    #: A worker's hold on a source; renewed every third of it, taken by another once expired.
+    frontier_lease_seconds: float = 30.0
+    #: Added to each host's delay by the shared politeness gate: a request leaves the machine
+    #: a little after the gate admits it (scrapers.frontier.PolitenessGate).
+    politeness_guard: float = 0.025
     # Credentials for keyed sources; never logged, never landed.
     usajobs_api_key: SecretStr | None = None
     usajobs_email: str | None = None

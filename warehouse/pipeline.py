@@ -82,6 +82,11 @@ def crawl(
 
     entries = load_sources(sources_file, substitutions)  # fail fast, before the child starts
     landing_dir = settings.landing_dir.expanduser().resolve()
+    if settings.frontier:
+        if only is not None:
+            wanted = set(only)
+            entries = [entry for entry in entries if entry.key in wanted]
+        return crawl_on_frontier(settings, settings.frontier, entries, on_run, log_level)
     landing_dir.mkdir(parents=True, exist_ok=True)
     before = set(landing_dir.rglob("*.run.json"))
     with tempfile.TemporaryDirectory(prefix="postings-crawl-") as scratch:
@@ -128,6 +133,122 @@ def crawl(
             result.manifest_paths = [Path(p) for p in json.loads(summary_path.read_text())]
         else:  # the child died: take whatever runs it finished
             result.manifest_paths = sorted(reported - before)
+    for path in result.manifest_paths:
+        try:
+            result.manifests.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as error:
+            logger.error("Unreadable run manifest %s: %s", path, error)
+    return result
+
+
+def crawl_on_frontier(
+    settings: Settings,
+    frontier_url: str,
+    entries: list[Any],
+    on_run: Callable[[dict[str, Any]], None] | None = None,
+    log_level: str = "WARNING",
+    workers: int | None = None,
+) -> CrawlResult:
+    """Crawl ``entries`` through a shared frontier on Redis (``scrapers.frontier``).
+
+    The frontier is checked first (``FrontierError`` naming it, before anything is crawled);
+    then the entries become a new night on it, ``workers`` local worker processes are started
+    (``settings.frontier_workers`` by default; workers of other machines may join with
+    ``postings worker``), and this waits until the night is drained. The manifests are the ones
+    the workers completed in the frontier, plus every failed run of a lost lease they wrote in
+    the shared landing directory; a source no worker completed (every worker stopped) gets a
+    failed manifest, so every source is accounted for, as without a frontier.
+    """
+    import redis
+
+    from scrapers.frontier import Frontier, describe_url
+    from scrapers.runner import failed_manifest
+
+    frontier = Frontier.connect(frontier_url)
+    landing_dir = settings.landing_dir.expanduser().resolve()
+    landing_dir.mkdir(parents=True, exist_ok=True)
+    before = set(landing_dir.rglob("*.run.json"))
+    night = frontier.enqueue(entries)
+    count = settings.frontier_workers if workers is None else workers
+    logger.info(
+        "Crawling %d sources on the frontier %s (night %s) with %d local workers",
+        len(entries),
+        describe_url(frontier_url),
+        night,
+        count,
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "scrapers.worker",
+        "--frontier",
+        frontier_url,
+        "--night",
+        night,
+        "--landing-dir",
+        str(landing_dir),
+        "--parallel",
+        str(settings.parallel_sources),
+    ]
+    environment = child_environment(settings, {"POSTINGS_LOG_LEVEL": log_level})
+    processes = [
+        subprocess.Popen(command, env=environment, cwd=str(PROJECT_ROOT)) for _ in range(count)
+    ]
+    reported: set[Path] = set(before)
+    returncode = 0
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        while True:
+            try:
+                progress = frontier.progress(night)
+            except redis.RedisError as error:
+                logger.error(
+                    "The crawl frontier %s was lost while its night %s ran: %s",
+                    describe_url(frontier_url),
+                    night,
+                    error,
+                )
+                returncode = 1
+                break
+            stopped = bool(processes) and all(p.poll() is not None for p in processes)
+            for path in sorted(landing_dir.rglob("*.run.json")):
+                if path not in reported:
+                    reported.add(path)
+                    if on_run:
+                        with contextlib.suppress(OSError, ValueError):
+                            on_run(json.loads(path.read_text(encoding="utf-8")))
+            if progress.drained:
+                break
+            if stopped:
+                logger.error(
+                    "Every local worker stopped with %d sources left on the frontier %s (night %s)",
+                    progress.queued + progress.leased,
+                    describe_url(frontier_url),
+                    night,
+                )
+                returncode = 1
+                break
+            time.sleep(0.5)
+        for process in processes:
+            process.wait()
+            returncode = returncode or process.returncode
+        with contextlib.suppress(redis.RedisError):
+            results = frontier.results(night)
+    finally:
+        frontier.close()
+    paths = {Path(result["manifest"]) for result in results.values()}
+    paths |= set(landing_dir.rglob("*.run.json")) - before
+    reported_keys = set(results)
+    for path in paths:
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            reported_keys.add(json.loads(path.read_text(encoding="utf-8"))["source_key"])
+    for entry in entries:
+        if entry.key not in reported_keys:
+            logger.error("%s: no worker completed it on the frontier", entry.key)
+            paths.add(
+                failed_manifest(entry, landing_dir, f"not crawled: night {night} not drained")
+            )
+    result = CrawlResult(returncode=returncode, manifest_paths=sorted(paths))
     for path in result.manifest_paths:
         try:
             result.manifests.append(json.loads(path.read_text(encoding="utf-8")))

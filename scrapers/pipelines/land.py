@@ -158,6 +158,17 @@ class LandJobPostingPipeline:
             logger.error("%s", self.write_error)
             self.crawler.stats.inc_value("postings/errors")
 
+    def abandon(self, message: str) -> None:
+        """Land nothing of this run: it fails (its file is removed, its manifest says why).
+
+        A worker of a shared frontier (``scrapers.worker``) that lost its lease on the source
+        calls it: another worker crawls the source again, and only that run may land.
+        """
+        if self.write_error is None:
+            self.write_error = message
+            logger.error("%s", message)
+            self.crawler.stats.inc_value("postings/errors")
+
     def close_spider(self) -> None:
         """No item comes any more: the landing file is made durable now, or, when the crawler
         offloads it, with the manifest (``spider_closed``), on another thread, in that order."""
