@@ -39,6 +39,16 @@ class Settings(BaseSettings):
     lake_data_path: str = ""
     #: A DuckLake keeps the snapshots of this many days (time travel; readers of older nights).
     lake_keep_days: float = 7.0
+    #: S3 credentials and endpoint of an ``s3://`` lake data path (DuckDB's S3 secret): empty
+    #: values keep DuckDB's defaults (AWS, https, virtual-host URLs).
+    lake_s3_key_id: SecretStr | None = None
+    lake_s3_secret: SecretStr | None = None
+    lake_s3_region: str = ""
+    #: ``host:port`` of an S3-compatible store that is not AWS (MinIO, Ceph, R2...).
+    lake_s3_endpoint: str = ""
+    #: ``path`` for most S3-compatible stores, ``vhost`` for AWS.
+    lake_s3_url_style: str = ""
+    lake_s3_use_ssl: bool = True
     sources: Path = PROJECT_ROOT / "sources.yml"
     dbt_project_dir: Path = PROJECT_ROOT / "dbt_project"
     log_level: str = "INFO"
@@ -116,6 +126,14 @@ class Settings(BaseSettings):
             self.lake_data_path or str(self.data_dir / "lake"),
             (self.data_dir / ".build").expanduser().resolve(),
             self.lake_keep_days,
+            {
+                "key_id": self.lake_s3_key_id.get_secret_value() if self.lake_s3_key_id else "",
+                "secret": self.lake_s3_secret.get_secret_value() if self.lake_s3_secret else "",
+                "region": self.lake_s3_region,
+                "endpoint": self.lake_s3_endpoint,
+                "url_style": self.lake_s3_url_style,
+                "use_ssl": "true" if self.lake_s3_use_ssl else "false",
+            },
         )
 
     def public_warehouse(self) -> Path | Lakehouse:

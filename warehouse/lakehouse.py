@@ -35,7 +35,7 @@ import fcntl
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -86,10 +86,18 @@ class Lakehouse:
     #: A local directory for the build lock and DuckDB's spill files.
     scratch_dir: Path
     keep_days: float = 7.0
+    #: DuckDB's S3 secret for an ``s3://`` data path (key_id, secret, region, endpoint,
+    #: url_style, use_ssl); empty: DuckDB's defaults. Never shown (``repr``) or logged.
+    s3: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_setting(
-        cls, warehouse: str, data_path: str, scratch_dir: Path, keep_days: float = 7.0
+        cls,
+        warehouse: str,
+        data_path: str,
+        scratch_dir: Path,
+        keep_days: float = 7.0,
+        s3: dict[str, str] | None = None,
     ) -> Lakehouse:
         """Read ``POSTINGS_WAREHOUSE`` / ``POSTINGS_LAKE_DATA_PATH``."""
         catalog = warehouse.strip()[len(SCHEME) :]
@@ -99,7 +107,7 @@ class Lakehouse:
             raise LakehouseError(f"the DuckLake {warehouse!r} needs a data path (lake_data_path)")
         if "://" not in data_path:
             data_path = str(Path(data_path).expanduser().resolve()) + "/"
-        return cls(catalog, data_path, scratch_dir, keep_days)
+        return cls(catalog, data_path, scratch_dir, keep_days, dict(s3 or {}))
 
     @property
     def name(self) -> str:
@@ -127,13 +135,31 @@ class Lakehouse:
             options.append(f"snapshot_version {int(snapshot):d}")
         return f"attach {sql_string(SCHEME + self.catalog)} as {ALIAS} ({', '.join(options)})"
 
+    @property
+    def on_object_store(self) -> bool:
+        """True when the data path is an S3-compatible URL."""
+        return self.data_path.lower().startswith(("s3://", "gs://", "r2://"))
+
+    def secret_sql(self) -> str | None:
+        """The ``CREATE SECRET`` of the S3 credentials, or None without an object store."""
+        if not self.on_object_store:
+            return None
+        options = ["type s3"]
+        for name, value in sorted(self.s3.items()):
+            if value == "":
+                continue
+            if name == "use_ssl":
+                options.append(f"use_ssl {'true' if value.lower() == 'true' else 'false'}")
+            else:
+                options.append(f"{name} {sql_string(value)}")
+        return f"create or replace secret postings_lake_s3 ({', '.join(options)})"
+
     def extensions(self) -> list[str]:
         """The extensions this lake needs beside DuckLake's own."""
-        needed = ["ducklake"]
+        # httpfs always: dbt's profile declares the lake's S3 secret, which needs it.
+        needed = ["ducklake", "httpfs"]
         if self.catalog.lower().startswith("postgres:"):
             needed.append("postgres")
-        if self.data_path.lower().startswith(("s3://", "gs://", "r2://", "http")):
-            needed.append("httpfs")
         return needed
 
 
@@ -167,6 +193,9 @@ def connect(
     connection = duckdb.connect(config=dict(config or {}))
     try:
         install_extensions(connection, lake.extensions())
+        secret = lake.secret_sql()
+        if secret is not None:
+            connection.execute(secret)
         connection.execute(lake.attach_sql(read_only, snapshot))
         connection.execute(f"use {ALIAS}")
     except duckdb.Error as error:

@@ -443,6 +443,10 @@ def dbt_environment(
             "POSTINGS_DBT_LAKE": SCHEME + database.catalog,
             "POSTINGS_DBT_LAKE_DATA": database.data_path,
             "POSTINGS_DBT_TEMP": str(database.scratch_dir / "dbt.tmp"),
+            **{
+                f"POSTINGS_DBT_S3_{name.upper()}": database.s3.get(name) or None
+                for name in ("key_id", "secret", "region", "endpoint", "url_style", "use_ssl")
+            },
             "POSTINGS_DBT_MEMORY_LIMIT": settings.memory_limit,
             "POSTINGS_DBT_BUILT_THROUGH": built_through,
         }

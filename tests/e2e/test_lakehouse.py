@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import urllib.request
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -317,3 +318,62 @@ def test_loading_into_ducklake_is_atomic_and_idempotent(demo, postgres, tmp_path
     again = load(lake, landing)
     assert all(run.skipped for run in again.runs)
     assert raw_counts(lake) == loaded
+
+
+@pytest.fixture
+def s3_store(tmp_path) -> Iterator[str]:
+    """An S3-compatible server (moto's) on 127.0.0.1 with an empty bucket ``lake``."""
+    port = PostgresServer().port  # any free port
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                request = urllib.request.Request(f"http://{endpoint}/lake", method="PUT")
+                urllib.request.urlopen(request, timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("moto's S3 server did not start")
+        yield endpoint
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_a_lake_with_its_data_on_an_s3_compatible_store(demo, postgres, s3_store, tmp_path):
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        warehouse=postgres.create_database("on_s3"),
+        lake_data_path="s3://lake/postings/",
+        lake_s3_key_id="test-key",
+        lake_s3_secret="test-secret",
+        lake_s3_region="us-east-1",
+        lake_s3_endpoint=s3_store,
+        lake_s3_url_style="path",
+        lake_s3_use_ssl=False,
+    )
+    lake = settings.lakehouse()
+    assert lake is not None
+    assert "test-secret" not in repr(lake)
+    landing = demo.data_dir / "landing"
+    build(settings, lake, landing, find_manifests(landing), decisions_of(demo.database))
+
+    with lakehouse.connect_published(lake) as connection:
+        found = connection.execute("select count(*) from marts.dim_postings").fetchone()
+        files = connection.execute(
+            "select count(*) from ducklake_list_files('warehouse', 'dim_postings', "
+            "schema => 'marts') where data_file like 's3://lake/postings/%'"
+        ).fetchone()
+    with duckdb.connect(str(demo.database), read_only=True) as connection:
+        expected = connection.execute("select count(*) from marts.dim_postings").fetchone()
+    assert found == expected
+    assert files is not None
+    assert files[0] >= 1  # the mart's Parquet is on the store, not on this disk
+    listing = urllib.request.urlopen(f"http://{s3_store}/lake?list-type=2", timeout=10).read()
+    assert b".parquet" in listing
