@@ -446,7 +446,7 @@ class PolitenessGate:
             # send the request later than its stamp, closer to the next one than the guard
             # allows: stamp it again, now, unless another request of the host came in between.
             for _ in range(_CONFIRMATIONS):
-                if not stamp or loop.time() - asked <= self.late:
+                if not stamp or not politeness.delay or loop.time() - asked <= self.late:
                     break
                 asked = loop.time()
                 stamp = int(await self._confirm(keys=keys[1:], args=[stamp]))
