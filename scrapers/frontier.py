@@ -110,9 +110,9 @@ return 1
 """
 
 #: KEYS: the host's holders (sorted set, holder -> expiry), the host's last send time.
-#: ARGV: delay (us), concurrency, hold (us), holder. 0: admitted (the holder holds one of the
-#: host's places and the send time is now); > 0: microseconds to wait for the delay; -1: the
-#: host's concurrency is taken, wait for a release.
+#: ARGV: delay (us), concurrency, hold (us), holder. ``{now}``: admitted (the holder holds one
+#: of the host's places and the send time is now); > 0: microseconds to wait for the delay;
+#: -1: the host's concurrency is taken, wait for a release.
 _ADMIT = (
     _NOW
     + """
@@ -131,9 +131,26 @@ local keep = math.floor((tonumber(ARGV[1]) + tonumber(ARGV[3])) / 1000) + 60000
 redis.call('SET', KEYS[2], now, 'PX', keep)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[4])
 redis.call('PEXPIRE', KEYS[1], keep)
-return 0
+return {now}
 """
 )
+
+#: KEYS: the host's last send time. ARGV: the stamp of an admission whose answer came late.
+#: The new stamp (now) when no other request of the host was admitted since; else 0.
+_CONFIRM = (
+    _NOW
+    + """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+redis.call('SET', KEYS[1], now, 'KEEPTTL')
+return now
+"""
+)
+
+
+#: Times a late admission is stamped again at most, before its request goes anyway.
+_CONFIRMATIONS = 5
 
 
 class FrontierError(RuntimeError):
@@ -389,7 +406,10 @@ class PolitenessGate:
     places come back) and its last request was sent at least ``delay + guard`` ago (by Redis
     time); the admission is that request's send time. ``guard`` covers the moment a request
     leaves the machine being a little later than its admission (the event loop, a connection
-    being opened): measured gaps at the server stay at or above the delay.
+    being opened): measured gaps at the server stay at or above the delay. An admission whose
+    answer took longer than half the guard to come back (the worker was busy or starved of CPU)
+    is stamped again when it arrives, unless another request of the host was admitted since
+    (then it asks again): a late worker cannot send closer to the next request than the guard.
     """
 
     def __init__(self, client: redis.asyncio.Redis, guard: float, hold_seconds: float) -> None:
@@ -397,6 +417,9 @@ class PolitenessGate:
         self.guard_us = int(guard * 1_000_000)
         self.hold_us = int(hold_seconds * 1_000_000)
         self._admit = client.register_script(_ADMIT)
+        self._confirm = client.register_script(_CONFIRM)
+        #: An answer slower than this is late (half the guard; 5 ms at least: a round trip).
+        self.late = max(guard / 2, 0.005)
 
     @staticmethod
     def keys(host: str) -> list[str]:
@@ -407,16 +430,29 @@ class PolitenessGate:
         """Wait for the host's turn; the holder then holds one of its places (``release``)."""
         delay_us = int(politeness.delay * 1_000_000) + (self.guard_us if politeness.delay else 0)
         poll = max(0.002, min(politeness.delay, 0.05))
+        loop = asyncio.get_running_loop()
+        keys = self.keys(host)
         while True:
-            wait = int(
-                await self._admit(
-                    keys=self.keys(host),
-                    args=[delay_us, max(1, politeness.concurrency), self.hold_us, holder],
-                )
+            asked = loop.time()
+            answer = await self._admit(
+                keys=keys, args=[delay_us, max(1, politeness.concurrency), self.hold_us, holder]
             )
-            if wait == 0:
+            if not isinstance(answer, list):
+                wait = int(answer)
+                await asyncio.sleep(poll if wait < 0 else wait / 1_000_000)
+                continue
+            stamp = int(answer[0])
+            # An answer that came back late (this process was busy, or starved of CPU) would
+            # send the request later than its stamp, closer to the next one than the guard
+            # allows: stamp it again, now, unless another request of the host came in between.
+            for _ in range(_CONFIRMATIONS):
+                if not stamp or not politeness.delay or loop.time() - asked <= self.late:
+                    break
+                asked = loop.time()
+                stamp = int(await self._confirm(keys=keys[1:], args=[stamp]))
+            if stamp:
                 return
-            await asyncio.sleep(poll if wait < 0 else wait / 1_000_000)
+            await self.release(host, holder)  # another request went first: ask again
 
     async def release(self, host: str, holder: str) -> None:
         """Give the holder's place back."""
