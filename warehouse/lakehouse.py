@@ -31,7 +31,6 @@ directory on first use.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import re
 from collections.abc import Iterator
@@ -292,21 +291,11 @@ def expire(connection: duckdb.DuckDBPyConnection, published: int, keep_days: flo
 @contextlib.contextmanager
 def building(lake: Lakehouse) -> Iterator[Lakehouse]:
     """Hold this machine's build lock of the lake and check that the lake answers."""
-    from warehouse.publish import WarehouseBusyError
+    from warehouse.publish import build_lock
 
-    lake.scratch_dir.mkdir(parents=True, exist_ok=True)
-    with lake.lock_path.open("a+") as lock:
-        try:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as error:
-            raise WarehouseBusyError(
-                f"another postings process is building {lake.name} (lock {lake.lock_path})"
-            ) from error
-        try:
-            check(lake)
-            yield lake
-        finally:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    with build_lock(lake.lock_path, lake.name):
+        check(lake)
+        yield lake
 
 
 #: A warehouse: the DuckDB file's path, or a DuckLake.

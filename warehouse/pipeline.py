@@ -119,12 +119,7 @@ def crawl(
         reported: set[Path] = set(before)
         while True:
             finished = process.poll() is not None
-            for path in sorted(landing_dir.rglob("*.run.json")):
-                if path not in reported:
-                    reported.add(path)
-                    if on_run:
-                        with contextlib.suppress(OSError, ValueError):
-                            on_run(json.loads(path.read_text(encoding="utf-8")))
+            report_new_runs(landing_dir, reported, on_run)
             if finished:
                 break
             time.sleep(0.2)
@@ -211,12 +206,7 @@ def crawl_on_frontier(
                 returncode = 1
                 break
             stopped = bool(processes) and all(p.poll() is not None for p in processes)
-            for path in sorted(landing_dir.rglob("*.run.json")):
-                if path not in reported:
-                    reported.add(path)
-                    if on_run:
-                        with contextlib.suppress(OSError, ValueError):
-                            on_run(json.loads(path.read_text(encoding="utf-8")))
+            report_new_runs(landing_dir, reported, on_run)
             if progress.drained:
                 break
             if stopped:
@@ -255,6 +245,18 @@ def crawl_on_frontier(
         except (OSError, ValueError) as error:
             logger.error("Unreadable run manifest %s: %s", path, error)
     return result
+
+
+def report_new_runs(
+    landing_dir: Path, reported: set[Path], on_run: Callable[[dict[str, Any]], None] | None
+) -> None:
+    """Pass every run manifest that appeared since the last call to ``on_run`` (once each)."""
+    for path in sorted(landing_dir.rglob("*.run.json")):
+        if path not in reported:
+            reported.add(path)
+            if on_run:
+                with contextlib.suppress(OSError, ValueError):
+                    on_run(json.loads(path.read_text(encoding="utf-8")))
 
 
 def release_dbt_connection() -> None:

@@ -46,21 +46,27 @@ def building(public: Path) -> Iterator[Path]:
     instead of DuckDB's lock error halfway through its work.
     """
     build = build_path(public)
-    build.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = build.with_name(build.name + ".lock")
+    with build_lock(build.with_name(build.name + ".lock"), str(public)):
+        clean_leftovers(public)
+        if not build.exists() and public.exists():
+            logger.info("Seeding the build copy %s from %s", build, public)
+            shutil.copyfile(public, build)
+        yield build
+
+
+@contextlib.contextmanager
+def build_lock(lock_path: Path, warehouse: str) -> Iterator[None]:
+    """Hold the exclusive build lock ``lock_path``; fail at once if another process holds it."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
     with lock_path.open("a+") as lock:
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
             raise WarehouseBusyError(
-                f"another postings process is building {public} (lock {lock_path})"
+                f"another postings process is building {warehouse} (lock {lock_path})"
             ) from error
         try:
-            clean_leftovers(public)
-            if not build.exists() and public.exists():
-                logger.info("Seeding the build copy %s from %s", build, public)
-                shutil.copyfile(public, build)
-            yield build
+            yield
         finally:
             fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
