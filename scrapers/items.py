@@ -32,7 +32,10 @@ class JobPostingItem:
     #: Set by the landing pipeline.
     crawl_run_id: str | None = None
     fetched_at: str | None = None
-    content_hash: str | None = None
+    #: sha256 of the payload's UTF-8: by the landing pipeline, or by the spider when it had the
+    #: payload's bytes at hand (``scrapers.spiders.base.dump_payload_bytes``). Left out of
+    #: comparisons: it follows from the payload, which is compared.
+    content_hash: str | None = field(default=None, compare=False)
 
 
 #: Fields without which a record is not a posting; the validate pipeline drops and counts the rest.

@@ -25,6 +25,7 @@ per entry:
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -63,6 +64,18 @@ class SourceStopped(IgnoreRequest):
     """A request of a source that has stopped (its ``max_requests`` reached): not sent."""
 
 
+class SourceStats(MemoryStatsCollector):
+    """Scrapy's in-memory stats, without its deprecation shim on every method lookup.
+
+    Scrapy 2.13+ wraps each stats method, per collector, to warn about a ``spider`` argument
+    (an ``inspect.signature`` per method and collector, then a wrapper call per count); a night
+    makes a collector per source and counts per request and page. Nothing here passes
+    ``spider``.
+    """
+
+    __getattribute__ = object.__getattribute__
+
+
 class SourceCrawler:
     """What one source's spider and pipelines see as their crawler.
 
@@ -75,7 +88,7 @@ class SourceCrawler:
         self.night = crawler
         self.settings = crawler.settings
         self.signals = SignalManager(self)
-        self.stats = MemoryStatsCollector(cast("Crawler", self))
+        self.stats = SourceStats(cast("Crawler", self))
         self.spider: Spider | None = None
         #: Where the landing pipeline does a finished source's fsyncs and manifest: a thread,
         #: while the night goes on downloading.
@@ -291,8 +304,8 @@ class NightSpider(Spider):
             run.spider = spider
             self.source_hosts.update(spider.scope_hosts())
             source_crawler.stats.open_spider()
-            for path in self.source_pipelines():
-                pipeline = build_from_crawler(load_object(path), cast("Crawler", source_crawler))
+            for pipeline_cls in self.pipeline_classes:
+                pipeline = build_from_crawler(pipeline_cls, cast("Crawler", source_crawler))
                 run.pipelines.append(pipeline)
             for pipeline in run.pipelines:
                 if hasattr(pipeline, "open_spider"):
@@ -311,6 +324,11 @@ class NightSpider(Spider):
             return None
         self.active.add(entry.key)
         return run
+
+    @functools.cached_property
+    def pipeline_classes(self) -> list[type]:
+        """The classes of :meth:`source_pipelines`, imported once a night."""
+        return [load_object(path) for path in self.source_pipelines()]
 
     def source_pipelines(self) -> list[str]:
         """Each source's own item pipelines, in their order (``POSTINGS_SOURCE_PIPELINES``)."""
@@ -587,19 +605,31 @@ class SourcePipelines:
         run = spider.runs.get(getattr(item, "source_key", None) or "")
         if run is None:
             raise ValueError(f"an item of no source of this night: {item!r}"[:300])
-        items = item.items if isinstance(item, SourceItems) else [item]
-        passed = []
+        passed = item.items if isinstance(item, SourceItems) else [item]
         try:
-            for one in items:
-                try:
-                    for pipeline in run.pipelines:
-                        one = pipeline.process_item(one)
-                except DropItem as dropped:  # as Scrapy logs a dropped item; the rest go on
-                    logger.warning("Dropped: %s", dropped)
-                    continue
-                passed.append(one)
+            for pipeline in run.pipelines:
+                passed = through(pipeline, passed)
         finally:
             if isinstance(item, SourceItems):
                 run.items_in_flight -= 1
                 spider.settle(run, answered=False)
         return SourceItems(run.key, passed) if isinstance(item, SourceItems) else item
+
+
+def through(pipeline: Any, items: list[Any]) -> list[Any]:
+    """The items that pass one pipeline, in their order.
+
+    A pipeline with ``process_items`` takes a page's items at once (the landing writer writes
+    them with one call); any other gets them one by one, and an item it drops is logged as
+    Scrapy logs a dropped item while the rest go on.
+    """
+    process_items = getattr(pipeline, "process_items", None)
+    if process_items is not None:
+        return list(process_items(items))
+    passed = []
+    for one in items:
+        try:
+            passed.append(pipeline.process_item(one))
+        except DropItem as dropped:
+            logger.warning("Dropped: %s", dropped)
+    return passed

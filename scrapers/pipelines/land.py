@@ -56,6 +56,20 @@ __all__ = [
 ]
 
 
+def envelope_line(item: JobPostingItem) -> bytes:
+    """One landing line (without its newline): the envelope's fields as they are, by orjson.
+
+    No ``asdict`` (it deep-copies every field); orjson is several times faster than
+    ``json.dumps`` on payload-sized strings. A lone surrogate (which orjson refuses) is kept,
+    escaped, rather than the record lost.
+    """
+    record = {name: getattr(item, name) for name in _ENVELOPE_FIELDS}
+    try:
+        return orjson.dumps(record)
+    except TypeError:
+        return json.dumps(record, ensure_ascii=True).encode("ascii")
+
+
 def run_status(postings: int, errors: int, finish_reason: str, skipped: bool = False) -> str:
     """How a run ended: succeeded, partial, empty, skipped or failed.
 
@@ -73,7 +87,18 @@ def run_status(postings: int, errors: int, finish_reason: str, skipped: bool = F
 
 
 class LandJobPostingPipeline:
-    """Append each posting, stamped with the run id, fetch time and content hash."""
+    """Append each posting, stamped with the run id, fetch time and content hash.
+
+    In a crawler that offloads its file work (a night's, ``scrapers.night``), a source's first
+    page of postings waits in memory and its landing file is opened only when a second page
+    comes or the postings pass ``HELD_BYTES``: a source of one page (most boards) has its file
+    created, written, fsynced and renamed in one go on the offload thread when it closes, and
+    the crawl's thread makes no file-system call for it. Until then a crawl killed mid-run
+    leaves nothing of that source behind, as it would leave an unloaded ``.part``.
+    """
+
+    #: The most a source's postings are held in memory before its landing file is opened.
+    HELD_BYTES = 2 * 2**20
 
     def __init__(self, crawler: Crawler, landing_dir: Path) -> None:
         self.crawler = crawler
@@ -87,6 +112,11 @@ class LandJobPostingPipeline:
         #: Why the landing file could not be written (the disk is full...), once it failed.
         self.write_error: str | None = None
         self.offload: Callable[[Callable[[], None]], Awaitable[None]] | None = None
+        #: The landing lines held until the file is opened (see the class docstring).
+        self.held: list[bytes] = []
+        self.held_bytes = 0
+        #: True from ``open_spider`` until the landing file is opened (or known not to be).
+        self.file_pending = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -113,39 +143,73 @@ class LandJobPostingPipeline:
         )
         spider.crawl_run_id = self.crawl_run_id
         directory = source_directory(self.landing_dir, spider.name, spider.source_key)
-        directory.mkdir(parents=True, exist_ok=True)
         self.final_path = directory / f"{self.crawl_run_id}{LANDING_SUFFIX}"
         self.part_path = directory / f"{self.crawl_run_id}{PART_SUFFIX}"
+        self.started_at = utc_now()
+        self.file_pending = True
+        if self.offload is None:
+            self.open_file()
+
+    def open_file(self) -> None:
+        """Create the run's ``.part`` file (and its folder), then write what was held.
+
+        Raises OSError when the folder or file cannot be made (``open_spider`` lets it fail the
+        source's start; later, the caller notes it with ``landing_failed``).
+        """
+        self.file_pending = False
+        self.part_path.parent.mkdir(parents=True, exist_ok=True)
         self.handle = self.part_path.open("wb")
         # Held while the crawl writes: the next start removes a .part only when no one holds it.
         fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX)
-        self.started_at = utc_now()
+        held, self.held, self.held_bytes = self.held, [], 0
+        for data in held:
+            self.handle.write(data)
 
     def process_item(self, item: JobPostingItem) -> JobPostingItem:
-        item.crawl_run_id = self.crawl_run_id
-        item.fetched_at = utc_now()
-        item.content_hash = hashlib.sha256(
-            item.payload.encode("utf-8", "surrogatepass")
-        ).hexdigest()
-        # The envelope's fields as they are (no asdict: it deep-copies every field), encoded by
-        # orjson, several times faster than json.dumps on payload-sized strings.
-        record = {name: getattr(item, name) for name in _ENVELOPE_FIELDS}
-        try:
-            line = orjson.dumps(record)
-        except TypeError:
-            # Lone surrogates (orjson refuses them): kept, escaped, rather than the record lost.
-            line = json.dumps(record, ensure_ascii=True).encode("ascii")
-        if self.write_error is not None:
-            self.crawler.stats.inc_value("postings/item_dropped/landing_write_failed")
+        if not self.process_items([item]):
             raise DropItem(f"not landed: {self.write_error}")
-        try:
-            self.handle.write(line + b"\n")
-        except OSError as error:
-            self.landing_failed(error)
-            self.crawler.stats.inc_value("postings/item_dropped/landing_write_failed")
-            raise DropItem(f"not landed: {self.write_error}") from error
-        self.postings += 1
         return item
+
+    def process_items(self, items: list[JobPostingItem]) -> list[JobPostingItem]:
+        """Land the items of one page with one write; return those landed (all or none).
+
+        They share one ``fetched_at`` (the page's items reached the pipeline together). Once
+        the landing file cannot be written, nothing more is landed: each item is counted as
+        dropped and the run fails (``landing_failed``).
+        """
+        if not items:
+            return items
+        if self.write_error is None:
+            fetched_at = utc_now()
+            lines = []
+            for item in items:
+                item.crawl_run_id = self.crawl_run_id
+                item.fetched_at = fetched_at
+                if item.content_hash is None:  # a spider that gave bytes hashed them already
+                    item.content_hash = hashlib.sha256(
+                        item.payload.encode("utf-8", "surrogatepass")
+                    ).hexdigest()
+                lines.append(envelope_line(item))
+            lines.append(b"")
+            data = b"\n".join(lines)
+            try:
+                if self.file_pending and not self.held and len(data) <= self.HELD_BYTES:
+                    self.held.append(data)  # the first page: it may be the only one
+                    self.held_bytes = len(data)
+                else:
+                    if self.file_pending:
+                        self.held.append(data)
+                        self.open_file()
+                    else:
+                        self.handle.write(data)
+            except OSError as error:
+                self.landing_failed(error)
+            else:
+                self.postings += len(items)
+                return items
+        self.crawler.stats.inc_value("postings/item_dropped/landing_write_failed", len(items))
+        logger.warning("Dropped %d postings: not landed: %s", len(items), self.write_error)
+        return []
 
     def landing_failed(self, error: OSError) -> None:
         """Note, once, that the landing file cannot be written: the run fails, landing nothing."""
@@ -183,7 +247,21 @@ class LandJobPostingPipeline:
             self.make_durable()
 
     def make_durable(self) -> None:
-        """fsync the landing file and rename it to its final name (or remove it if it failed)."""
+        """fsync the landing file and rename it to its final name (or remove it if it failed).
+
+        A file still pending is created now, with what was held (nothing, for a run that landed
+        no posting: its file is empty, as it always was).
+        """
+        if self.file_pending:
+            if self.write_error is not None:
+                self.file_pending, self.held = False, []
+                return
+            try:
+                self.open_file()
+            except OSError as error:
+                self.landing_failed(error)
+                if self.handle is None:
+                    return
         if self.handle is None:
             return
         try:
@@ -263,6 +341,8 @@ class LandJobPostingPipeline:
             counters=counters,
         )
         try:
+            # A run that never opened its landing file (it failed first) has no folder yet.
+            self.final_path.parent.mkdir(parents=True, exist_ok=True)
             manifest.write(self.final_path.with_name(self.crawl_run_id + MANIFEST_SUFFIX))
         except OSError as error:  # the runner reports the run as failed (if it can write that)
             logger.error(
