@@ -84,6 +84,18 @@ TITLES = [
     ("Founding AI, Data Science Lead (Possible Co-Founder Track)", "data_scientist"),
     ("Staff+ Software Engineer, Developer Experience", "other"),
     ("AI Development Associate", "ml_engineer"),
+    # Serving and ML infrastructure qualifiers are platform work; faculty, postdocs, research
+    # interns and doctoral posts in ML are research (the labelling guide).
+    ("ML Engineer, Inference", "mlops_platform"),
+    ("Machine Learning Engineer - Platform", "mlops_platform"),
+    ("Software Engineer, Inference", "mlops_platform"),
+    ("Software Engineer (ML Infrastructure)", "mlops_platform"),
+    ("Assistant Professor of Machine Learning", "research_scientist"),
+    ("Postdoctoral Fellow - Machine Learning", "research_scientist"),
+    ("Postdoctoral Fellow, Immunology", "other"),
+    ("Research Intern - AI", "research_scientist"),
+    ("Doktorand KI (m/w/d)", "research_scientist"),
+    ("Doctoranda en Inteligencia Artificial", "research_scientist"),
 ]
 
 
