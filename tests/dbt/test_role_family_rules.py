@@ -1,10 +1,11 @@
 """The role-family rules seed on titles as employers write them.
 
 int_job_titles_classified tries the rules of ``role_family_rules.csv`` by ascending priority on
-the lowercased title and takes the first that matches (RE2, DuckDB's ``regexp_matches``). This
-test applies the seed the same way in DuckDB, without a dbt build, so a rule edit is checked in
-a second. The titles are real ones (recorded postings, the open-jobs dataset) or their plain
-translations; each line says what the family must be.
+the first role the title lists (the ``first_listed_role`` macro: lowercased, a list of roles cut
+to its first) and takes the first that matches (RE2, DuckDB's ``regexp_matches``). This test
+renders the same macro with Jinja and applies the seed the same way in DuckDB, without a dbt
+build, so a rule edit is checked in a second. The titles are real ones (recorded postings, the
+open-jobs dataset) or their plain translations; each line says what the family must be.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import jinja2
 import pytest
 
-SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "role_family_rules.csv"
+PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
+SEED = PROJECT / "seeds" / "role_family_rules.csv"
+MACRO = PROJECT / "macros" / "first_listed_role.sql"
 
 TITLES = [
     ("Senior Machine Learning Engineer", "ml_engineer"),
@@ -57,7 +61,51 @@ TITLES = [
     ("Senior DevOps Engineer", "other"),
     ("Quantitative Researcher for Portfolio Optimization", "other"),
     ("Senior Full Stack Engineer (Ruby on Rails)", "other"),
+    # Lists of roles take the first one listed (Hacker News first lines).
+    ("Machine Learning Engineer, Data Engineer", "ml_engineer"),
+    ("Software Engineers, Product Managers & Data Scientists", "other"),
+    ("Platform & Data Engineers", "other"),
+    ("ML & Data Engineers", "ml_engineer"),
+    ("AI, Fullstack, Frontend, Platform, Data, Product Engineers + GTM, Design", "ml_engineer"),
+    ("Staff ML, Staff Infra, FDE", "ml_engineer"),
+    ("Data Engineer, Full Stack Engineers (Sr & Staff/Lead), Sr. Product Manager", "data_engineer"),
+    ("Software Engineers (SRE, data platform, backend, full-stack, mobile)", "other"),
+    ("Senior Backend Engineer (Architecture & AI Systems)", "other"),
+    ("Sr/Staff Software Engineers, PM, Data Analyst", "other"),
+    ("Product engineer + data engineer", "other"),
+    ("Senior & Staff ML Engineer", "ml_engineer"),
+    ("Research Scientists and Research Engineers", "research_scientist"),
+    ("Founding Research Scientist + Founding Engineering Lead", "research_scientist"),
+    # A qualifier after a single role is not a second role.
+    ("SWE, Data & ML", "ml_engineer"),
+    ("Senior Director, Data Engineering", "data_engineer"),
+    ("Principal Engineer (Data & Platform)", "data_engineer"),
+    ("Senior Consultant (Data Engineering, Investment Analytics, Strategy)", "data_engineer"),
+    ("Founding AI, Data Science Lead (Possible Co-Founder Track)", "data_scientist"),
+    ("Staff+ Software Engineer, Developer Experience", "other"),
+    ("AI Development Associate", "ml_engineer"),
+    # Serving and ML infrastructure qualifiers are platform work; faculty, postdocs, research
+    # interns and doctoral posts in ML are research (the labelling guide).
+    ("ML Engineer, Inference", "mlops_platform"),
+    ("Machine Learning Engineer - Platform", "mlops_platform"),
+    ("Software Engineer, Inference", "mlops_platform"),
+    ("Software Engineer (ML Infrastructure)", "mlops_platform"),
+    ("Assistant Professor of Machine Learning", "research_scientist"),
+    ("Postdoctoral Fellow - Machine Learning", "research_scientist"),
+    ("Postdoctoral Fellow, Immunology", "other"),
+    ("Research Intern - AI", "research_scientist"),
+    ("Doktorand KI (m/w/d)", "research_scientist"),
+    ("Doctoranda en Inteligencia Artificial", "research_scientist"),
 ]
+
+
+def first_listed_role_sql(expression: str) -> str:
+    """The ``first_listed_role`` macro rendered for ``expression``, as dbt renders it."""
+    source = MACRO.read_text(encoding="utf-8")
+    template = jinja2.Environment().from_string(
+        source + "{{ first_listed_role(" + repr(expression) + ") }}"
+    )
+    return template.render()
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +115,13 @@ def classify():
         "create table rules as select * from read_csv(?, header = true, all_varchar = true)",
         [str(SEED)],
     )
+    role_title = first_listed_role_sql("title")
 
     def first_family(title: str) -> str:
         row = connection.execute(
-            "select role_family from rules where regexp_matches(lower(?), title_pattern) "
+            f"with titles as (select {role_title} as role_title from (select ? as title)) "
+            "select role_family from rules, titles "
+            "where regexp_matches(role_title, title_pattern) "
             "order by cast(priority as integer) limit 1",
             [title],
         ).fetchone()
@@ -83,3 +134,24 @@ def classify():
 @pytest.mark.parametrize(("title", "family"), TITLES)
 def test_title_gets_its_role_family(classify, title, family):
     assert classify(title) == family
+
+
+@pytest.mark.parametrize(
+    ("title", "role_title"),
+    [
+        ("Software Engineers, Product Managers & Data Scientists", "software engineers"),
+        ("Platform & Data Engineers", "platform engineers"),
+        ("Software Engineers (SRE, data platform, backend)", "software engineers (sre)"),
+        ("Senior & Staff ML Engineer", "staff ml engineer"),
+        ("Software Engineer, Data Platform", "software engineer, data platform"),
+        ("Senior Manager, Developer Relations", "senior manager, developer relations"),
+        ("FP&A Analyst, R&D", "fp&a analyst, r&d"),
+        ("Technician (Up to $6,000 Sign on Bonus)", "technician (up to $6,000 sign on bonus)"),
+    ],
+)
+def test_first_listed_role_cuts_a_list_to_its_first_role(title, role_title):
+    sql = first_listed_role_sql("title")
+    with duckdb.connect() as connection:
+        row = connection.execute(f"select {sql} from (select ? as title)", [title]).fetchone()
+    assert row is not None
+    assert row[0] == role_title

@@ -1,10 +1,15 @@
 -- Every distinct job title given a role family and a seniority by the title rules: the rules are
--- tried by ascending priority and the first whose pattern matches the lowercased title decides.
+-- tried by ascending priority and the first whose pattern matches decides. Role-family rules read
+-- the first role the title lists (`role_title`, macro first_listed_role: "Software Engineers,
+-- Data Scientists" is a software role); seniority rules read the whole lowercased title.
 -- No role-family rule matching gives `other`; no seniority rule matching gives null.
 -- Incremental: a title's class depends only on the title and the rule seeds, so a nightly build
 -- classifies only the titles never seen before (the regular expressions are the costly part).
 -- Run `postings transform --full-refresh` after changing the rules.
-{{ config(materialized='incremental', unique_key='title', incremental_strategy='append') }}
+{{ config(
+    materialized='incremental', unique_key='title', incremental_strategy='append',
+    on_schema_change='append_new_columns'
+) }}
 
 with
 
@@ -26,7 +31,7 @@ seniority_rules as (
 
 ),
 
-titles as (
+distinct_titles as (
 
     -- Each distinct title once: the regular expressions are the costly part (a pattern that
     -- comes from a table is compiled for every row it is tried on, about 1 ms per title for
@@ -42,6 +47,15 @@ titles as (
 
 ),
 
+titles as (
+
+    select
+        title,
+        {{ first_listed_role('title') }} as role_title
+    from distinct_titles
+
+),
+
 role_family_first_matches as (
 
     select
@@ -51,7 +65,7 @@ role_family_first_matches as (
 
     from titles
     inner join role_family_rules
-        on regexp_matches(lower(titles.title), role_family_rules.title_pattern)
+        on regexp_matches(titles.role_title, role_family_rules.title_pattern)
     qualify row_number() over (
         partition by titles.title
         order by role_family_rules.priority
@@ -80,6 +94,7 @@ classified as (
 
     select
         titles.title,
+        titles.role_title,
         role_family_first_matches.rule_id as role_family_rule_id,
         seniority_first_matches.seniority,
         seniority_first_matches.rule_id as seniority_rule_id,

@@ -1,7 +1,7 @@
 -- The dictionary the term matcher (int_posting_version_terms_matched) searches every posting
--- version for: the theme terms, the skill aliases, the context terms of `needs_context` aliases
--- and the industry text signals, one row per (term_set, term_key), each with its pattern and
--- case policy.
+-- version for: the theme terms, the skill aliases, the context terms of `needs_context` aliases,
+-- the phrases inside which an alias does not count (`skill_alias_exclusions`) and the industry
+-- text signals, one row per (term_set, term_key), each with its pattern and case policy.
 with
 
 theme_terms as (
@@ -13,6 +13,12 @@ theme_terms as (
 skill_aliases as (
 
     select * from {{ ref('skill_aliases') }}
+
+),
+
+skill_alias_exclusions as (
+
+    select * from {{ ref('skill_alias_exclusions') }}
 
 ),
 
@@ -72,6 +78,26 @@ skill_context_patterns as (
 
 ),
 
+skill_exclusion_patterns as (
+
+    -- Compared with the case policy of the alias they contain, so that a phrase is found
+    -- exactly where its alias is ("React Native" where "React" is).
+    select
+        'skill_exclusion' as term_set,
+        skill_alias_exclusions.exclusion_id as term_key,
+        skill_alias_exclusions.phrase as pattern,
+        skill_aliases.match_policy = 'case_sensitive'
+        or (
+            skill_aliases.match_policy = 'needs_context'
+            and skill_aliases.alias != lower(skill_aliases.alias)
+        ) as is_case_sensitive
+
+    from skill_alias_exclusions
+    inner join skill_aliases
+        on skill_alias_exclusions.alias_id = skill_aliases.alias_id
+
+),
+
 industry_signal_patterns as (
 
     select
@@ -91,6 +117,8 @@ unioned as (
     select * from skill_alias_patterns
     union all
     select * from skill_context_patterns
+    union all
+    select * from skill_exclusion_patterns
     union all
     select * from industry_signal_patterns
 

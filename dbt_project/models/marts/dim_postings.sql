@@ -58,6 +58,35 @@ postings_deduplicated as (
 
 ),
 
+company_industries as (
+
+    select * from {{ ref('company_industries') }}
+
+),
+
+company_name_cues as (
+
+    select * from {{ ref('company_name_cues') }}
+
+),
+
+-- AI-first employers, for "Member of Technical Staff" (the labelling guide: an ML engineer at
+-- an AI-first employer, a software role elsewhere): the known companies of industry
+-- `artificial_intelligence`, and names with a cue of that industry ("Espresso AI").
+ai_first_company_keys as (
+
+    select company_key from company_industries
+    where industry_id = 'artificial_intelligence'
+
+),
+
+ai_first_name_cues as (
+
+    select cue from company_name_cues
+    where industry_id = 'artificial_intelligence'
+
+),
+
 version_counts as (
 
     select
@@ -118,7 +147,27 @@ postings as (
         postings_deduplicated.is_canonical,
         postings_deduplicated.duplicate_count,
         postings_deduplicated.duplicate_rule,
-        coalesce(job_titles_classified.role_family, 'other') as role_family,
+        case
+            when
+                job_titles_classified.role_family = 'other'
+                and regexp_matches(
+                    job_titles_classified.role_title,
+                    '^\s*((senior|sr\.?|staff|principal|lead|founding)\s+)*'
+                    || '(member of (the )?technical staff|mts)\s*$'
+                )
+                and (
+                    {{ company_key('latest_versions.company_name') }}
+                    in (select ai_first.company_key from ai_first_company_keys as ai_first)
+                    or exists (
+                        select 1 from ai_first_name_cues as cues
+                        where
+                            (' ' || {{ company_key('latest_versions.company_name') }} || ' ')
+                            like ('% ' || cues.cue || ' %')
+                    )
+                )
+                then 'ml_engineer'
+            else coalesce(job_titles_classified.role_family, 'other')
+        end as role_family,
         job_titles_classified.seniority
 
     from postings_lifecycle

@@ -241,12 +241,15 @@ text_evidence_industries as (
 
 weak_only_industries as (
 
-    -- An employer with no strong signal at all: its `fallback` signals (what a software employer
-    -- builds: "our platform", "APIs", "AI-native") decide from one mention on (two were asked
-    -- until the eval's tune split showed most of its unknowns to be software employers saying
-    -- it once: accuracy 0.787 -> 0.815 and coverage 0.871 -> 0.909 there),
-    -- after the name cues; the least sure method. Plain weak signals ("banks and fintechs")
-    -- still decide nothing alone: they describe customers as often as the employer.
+    -- An employer with no strong signal at all: its `fallback` signals (what a software maker
+    -- builds: "SaaS platform", "SDK", "AI-native"), else its `moderate` ones (weak signals that
+    -- describe the employer more often than its customers: "freight", "factory"), else its
+    -- `generic` ones ("our platform", "APIs", "B2B") decide from one mention on, after the name
+    -- cues; the least sure method. Generic words came after moderate ones when the eval's tune
+    -- split showed five employers saying "our platform" and "freight", "factory", "renewable
+    -- energy", "hospitality" or "healthtech" decided as software (tune accuracy 0.913 ->
+    -- 0.930). Plain weak signals ("banks and fintechs") still decide nothing alone: they
+    -- describe customers as often as the employer.
     select
         employer_key,
         industry_id,
@@ -255,13 +258,17 @@ weak_only_industries as (
 
     from signal_matches
     where
-        signal_strength = 'fallback'
+        signal_strength in ('fallback', 'moderate', 'generic')
         and employer_key not in (select scores.employer_key from signal_scores as scores)
     group by employer_key, industry_id
     having sum(mention_count) >= 1
     qualify row_number() over (
         partition by employer_key
-        order by sum(mention_count) desc, industry_id
+        order by
+            max(case signal_strength when 'fallback' then 3 when 'moderate' then 2 else 1 end)
+            desc,
+            sum(mention_count) desc,
+            industry_id asc
     ) = 1
 
 ),

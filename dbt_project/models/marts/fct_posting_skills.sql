@@ -1,8 +1,12 @@
 -- Skill demand: one row per posting and skill it mentions. A match of the term matcher counts
 -- when (1) its alias needs no context, or a context term of that alias occurs in the same
--- posting (title or description), and (2) it is not the employer's own name (a Snowflake
--- posting saying "Snowflake"). Mentions of an alias are the larger of its counts in the title and
--- in the description (sources often repeat the title as the text's first line); a skill's
+-- posting (title or description), (2) it is not the employer's own name (a Snowflake posting
+-- saying "Snowflake"), and (3) some of its mentions are outside the phrases that contain it
+-- without naming it (`skill_alias_exclusions`: "React" in "React Native", "dbt" in "dbt Labs")
+-- and outside the employer's name ("AI" in "Espresso AI"): in each field, the alias's mentions
+-- minus those of its exclusion phrases and, when the alias is a word of the company key, minus
+-- the company name's occurrences. Mentions of an alias are the larger of its counts in the title
+-- and in the description (sources often repeat the title as the text's first line); a skill's
 -- mention_count adds up its aliases.
 --
 -- Incremental: a posting's rows depend only on its latest version and the seeds; a nightly build
@@ -36,6 +40,12 @@ skill_aliases as (
 
 ),
 
+skill_alias_exclusions as (
+
+    select * from {{ ref('skill_alias_exclusions') }}
+
+),
+
 skills as (
 
     select * from {{ ref('skills') }}
@@ -48,18 +58,120 @@ postings as (
 
 ),
 
-alias_matches as (
+employers as (
+
+    select
+        posting_id,
+        company_name,
+        title,
+        description_text,
+        {{ company_key('company_name') }} as company_key
+
+    from postings
+
+),
+
+alias_field_matches as (
 
     select
         posting_id,
         term_key as alias_id,
+        field,
+        any_value(posting_version_id) as posting_version_id,
+        sum(mention_count) as mention_count
+
+    from term_matches
+    where term_set = 'skill_alias'
+    group by posting_id, term_key, field
+
+),
+
+excluded_field_mentions as (
+
+    -- Mentions of an alias inside one of its exclusion phrases, per field.
+    select
+        term_matches.posting_id,
+        skill_alias_exclusions.alias_id,
+        term_matches.field,
+        sum(term_matches.mention_count) as excluded_count
+
+    from term_matches
+    inner join skill_alias_exclusions
+        on term_matches.term_key = skill_alias_exclusions.exclusion_id
+    where term_matches.term_set = 'skill_exclusion'
+    group by term_matches.posting_id, skill_alias_exclusions.alias_id, term_matches.field
+
+),
+
+alias_field_texts as (
+
+    select
+        alias_field_matches.*,
+        employers.company_name,
+        -- The alias is one of the company key's words ("AI" of "Espresso AI").
+        coalesce(list_contains(
+            string_split(employers.company_key, ' '), {{ company_key('skill_aliases.alias') }}
+        ), false) as is_word_of_company_name,
+        lower(coalesce(
+            case
+                when alias_field_matches.field = 'title' then employers.title
+                else employers.description_text
+            end,
+            ''
+        )) as field_text
+
+    from alias_field_matches
+    inner join skill_aliases
+        on alias_field_matches.alias_id = skill_aliases.alias_id
+    left join employers
+        on alias_field_matches.posting_id = employers.posting_id
+
+),
+
+alias_field_mentions as (
+
+    -- What is left of each field's mentions once those inside an exclusion phrase, and those
+    -- inside the employer's name (the name's occurrences in the field, case-insensitively, when
+    -- the alias is one of its words), are taken away.
+    select
+        alias_field_texts.posting_id,
+        alias_field_texts.alias_id,
+        alias_field_texts.field,
+        alias_field_texts.posting_version_id,
+        alias_field_texts.mention_count
+        - coalesce(excluded_field_mentions.excluded_count, 0)
+        - case
+            when alias_field_texts.is_word_of_company_name
+                then (
+                    length(alias_field_texts.field_text)
+                    - length(replace(
+                        alias_field_texts.field_text, lower(alias_field_texts.company_name), ''
+                    ))
+                ) // length(alias_field_texts.company_name)
+            else 0
+        end as mention_count
+
+    from alias_field_texts
+    left join excluded_field_mentions
+        on
+            alias_field_texts.posting_id = excluded_field_mentions.posting_id
+            and alias_field_texts.alias_id = excluded_field_mentions.alias_id
+            and alias_field_texts.field = excluded_field_mentions.field
+
+),
+
+alias_matches as (
+
+    select
+        posting_id,
+        alias_id,
         any_value(posting_version_id) as posting_version_id,
         max(mention_count) as mention_count,
         bool_or(field = 'title') as is_in_title
 
-    from term_matches
-    where term_set = 'skill_alias'
-    group by posting_id, term_key
+    from alias_field_mentions
+    where mention_count > 0
+    group by posting_id, alias_id
 
 ),
 
@@ -135,16 +247,6 @@ alias_matches_counted as (
     where
         skill_aliases.match_policy != 'needs_context'
         or aliases_in_context.alias_id is not null
-
-),
-
-employers as (
-
-    select
-        posting_id,
-        {{ company_key('company_name') }} as company_key
-
-    from postings
 
 ),
 
