@@ -59,14 +59,3 @@ class ValidateJobPostingPipeline:
             )
         self.seen.add(key)
         return item
-
-    def process_items(self, items: list[JobPostingItem]) -> list[JobPostingItem]:
-        """The items of one page that pass, in their order; each drop is counted and logged as
-        :meth:`process_item` does (a night's crawler hands a page's items over at once)."""
-        passed: list[JobPostingItem] = []
-        for item in items:
-            try:
-                passed.append(self.process_item(item))
-            except DropItem as dropped:
-                logger.warning("Dropped: %s", dropped)
-        return passed
