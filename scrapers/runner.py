@@ -93,10 +93,11 @@ def night_settings(entries: list[SourceEntry], parallel: int) -> dict[str, Any]:
         "DUPEFILTER_CLASS": "scrapers.night.SourceDupeFilter",
         # Many hosts at once: the next request goes to the host with the fewest in flight.
         "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
-        # At most 16 in flight in all (as before the night was one crawler): with 64, a local
-        # server's 2,000-page crawl stalled for minutes (tests/scrapers/kinds/test_jsonld.py;
-        # not understood yet), unless one host's own concurrency asks for more.
-        "CONCURRENT_REQUESTS": max([16, *concurrency]),
+        # As many in flight in all as sources at once (``--parallel``), or more when one
+        # host's own concurrency asks for it; each host's slot keeps its own limit. (The cap
+        # was 16 while a 64-in-flight crawl of a local server seemed to stall: it was the
+        # test server's listen backlog of 5, warehouse.replay.LocalHTTPServer.)
+        "CONCURRENT_REQUESTS": max([parallel, *concurrency]),
         # A bound per source (its own max_requests), counted by the night, not one for all.
         "CLOSESPIDER_PAGECOUNT": 0,
         "WARN_ON_GENERATOR_RETURN_VALUE": False,

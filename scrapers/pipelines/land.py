@@ -236,15 +236,8 @@ class LandJobPostingPipeline:
     def close_spider(self) -> None:
         """No item comes any more: the landing file is made durable now, or, when the crawler
         offloads it, with the manifest (``spider_closed``), on another thread, in that order."""
-        if self.handle is None:
-            return
-        try:
-            if self.write_error is None:
-                self.handle.flush()
-        except OSError as error:
-            self.landing_failed(error)
         if self.offload is None:
-            self.make_durable()
+            self.make_durable()  # which flushes, once: a failed flush fails the run there
 
     def make_durable(self) -> None:
         """fsync the landing file and rename it to its final name (or remove it if it failed).
@@ -296,11 +289,18 @@ class LandJobPostingPipeline:
     def write_manifest(
         self, spider: PostingsSpider, reason: str, stats: dict[str, Any], messages: list[str]
     ) -> None:
-        """Make the landing file durable, then write the manifest that makes it loadable."""
+        """Make the landing file durable, then write the manifest that makes it loadable.
+
+        ``stats`` were read before the file's last flush (on the crawl's thread, when the
+        crawler offloads this): a flush or fsync that fails here is counted here.
+        """
+        written_so_far = self.write_error is None
         self.make_durable()
         errors = int(stats.get("postings/errors", 0)) + sum(
             int(value) for key, value in stats.items() if key.startswith("spider_exceptions/")
         )
+        if written_so_far and self.write_error is not None and self.offload is not None:
+            errors += 1  # landing_failed counted it in the live stats, after the snapshot
         counters = {
             key: value
             for key, value in stats.items()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +19,7 @@ import pytest
 import redis
 
 from tests.services import RedisServer
-from warehouse.replay import RECORDING_DIR
+from warehouse.replay import RECORDING_DIR, LocalHTTPServer
 
 RECORDED_BOARDS = [
     RECORDING_DIR / "greenhouse" / name
@@ -50,7 +50,7 @@ class TimedBoardServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = LocalHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

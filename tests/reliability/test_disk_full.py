@@ -88,6 +88,57 @@ def test_the_landing_writer_fails_the_run_clearly_when_the_disk_is_full(tmp_path
     assert list(tmp_path.rglob("*.part")) == []
 
 
+class FlushFails:
+    """A file handle whose writes are buffered but whose flush finds the disk full."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def flush(self):
+        raise no_space(self.handle.name)
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+
+def test_a_last_flush_that_fails_on_the_offload_thread_fails_the_run_and_is_counted(tmp_path):
+    """In a night the crawl's thread no longer flushes at close: the offloaded flush finds the
+    full disk, after the counters were read, and the manifest still counts it."""
+    crawler = get_crawler(GreenhouseSpider, {"POSTINGS_LANDING_DIR": str(tmp_path)})
+    spider = GreenhouseSpider.from_crawler(crawler, options={"kind": "greenhouse", "board": "acme"})
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    pipeline = LandJobPostingPipeline.from_crawler(crawler)
+    offloaded = []
+    pipeline.offload = offloaded.append  # run by hand below, as the night's thread would
+    pipeline.open_spider()
+    pipeline.HELD_BYTES = 0  # open the file at the first page
+    items = [
+        JobPostingItem(
+            source_kind="greenhouse",
+            source_key="greenhouse:acme",
+            source_posting_id=str(number),
+            url=f"https://x.example/{number}",
+            payload="{}",
+        )
+        for number in range(2)
+    ]
+    assert pipeline.process_items(items[:1])
+    assert pipeline.process_items(items[1:])
+    pipeline.handle = FlushFails(pipeline.handle)
+    pipeline.close_spider()
+    pipeline.spider_closed(spider, "finished")
+    [write_manifest] = offloaded
+    write_manifest()
+
+    [manifest_path] = tmp_path.rglob("*.run.json")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    assert (manifest["status"], manifest["postings"], manifest["errors"]) == ("failed", 0, 1)
+    assert "the disk is full" in manifest["error_summary"]
+    assert list(tmp_path.rglob("*.part")) == []
+    assert list(tmp_path.rglob("*.jsonl")) == []
+
+
 class RollbackFails:
     """A DuckDB connection whose rollback fails too, as it may on a full disk."""
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import duckdb
 import pytest
@@ -19,6 +19,7 @@ import pytest
 from scrapers.conditional import RevalidatingPolicy, as_datetime
 from scrapers.kinds.workday.spider import posted_since
 from warehouse.load import load as load_landing
+from warehouse.replay import LocalHTTPServer
 
 
 class ConditionalServer:
@@ -59,7 +60,7 @@ class ConditionalServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = LocalHTTPServer(("127.0.0.1", 0), Handler)
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from warehouse.replay import RECORDING_DIR, ReplayServer, Route, load_routes
+from warehouse.replay import RECORDING_DIR, LocalHTTPServer, ReplayServer, Route, load_routes
 
 
 def fetch(url: str, body: dict | None = None) -> tuple[int, bytes]:
@@ -85,3 +86,23 @@ def test_bundled_recording_answers_the_workday_search_by_post():
 
     assert status == 200
     assert json.loads(body)["total"] == 644
+
+
+def test_the_local_server_takes_sixty_four_connections_at_once_before_it_accepts_any():
+    """A crawl at 64 in flight opens 64 connections at once. With the standard library's
+    backlog of 5, the kernel drops the SYNs past it and the crawler waits seconds for each
+    re-send (what looked like a stall of a 64-in-flight crawl): here all 64 connect while
+    the server has accepted none."""
+    server = LocalHTTPServer(("127.0.0.1", 0), object)  # type: ignore[arg-type]
+    sockets = []
+    try:
+        for _ in range(64):
+            client = socket.socket()
+            client.settimeout(0.9)  # under the kernel's first SYN re-send, at 1 s
+            sockets.append(client)
+            client.connect(server.server_address)  # raises TimeoutError when the SYN is dropped
+    finally:
+        for client in sockets:
+            client.close()
+        server.server_close()
+    assert len(sockets) == 64
