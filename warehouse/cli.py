@@ -586,6 +586,14 @@ def evaluate(
             "held-aside test split stays unseen; 'all' shows every split and both together.",
         ),
     ] = EvalSplit.ALL,
+    without_known_companies: Annotated[
+        bool,
+        typer.Option(
+            "--without-known-companies",
+            help="Build with the known-company seed (company_industries) left out, so the "
+            "industry comes from text evidence and name cues alone, as for a new employer.",
+        ),
+    ] = False,
 ) -> None:
     """Score role family, industry, skills and themes against the hand labels (95% intervals).
 
@@ -616,7 +624,11 @@ def evaluate(
                 stack.enter_context(tempfile.TemporaryDirectory(prefix="postings-eval-"))
             )
             settings = get_settings().model_copy(
-                update={"data_dir": folder / "data", "db": folder / "data" / "warehouse.duckdb"}
+                update={
+                    "data_dir": folder / "data",
+                    "db": folder / "data" / "warehouse.duckdb",
+                    "industry_known_companies": not without_known_companies,
+                }
             )
             code = crawl_load_transform(
                 settings,
@@ -628,6 +640,13 @@ def evaluate(
                 typer.echo("error: the evaluation warehouse did not build", err=True)
                 raise typer.Exit(code)
             warehouse = settings.db
+        elif without_known_companies:
+            typer.echo(
+                "error: --without-known-companies builds a scratch warehouse; "
+                "it cannot score one given with --warehouse",
+                err=True,
+            )
+            raise typer.Exit(2)
         if not warehouse.exists():
             typer.echo(f"error: no warehouse at {warehouse}", err=True)
             raise typer.Exit(2)
@@ -637,6 +656,8 @@ def evaluate(
     else:
         scored = sum(row["split"] == split.value for row in rows)
         scope = f"scoring the {scored} of the {split.value} split"
+    if without_known_companies:
+        scope += "; industry without the known-company seed"
     typer.echo(f"\nHand labels: {len(rows)} postings of the bundled recording ({scope})\n")
     typer.echo(format_reports(score(rows, predictions, split=split.value)))
 

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from warehouse import cli
+from warehouse.config import get_settings
 from warehouse.evaluation import (
     LABELS_FILE,
     LabelError,
@@ -17,6 +18,7 @@ from warehouse.evaluation import (
     read_labels,
     wilson_interval,
 )
+from warehouse.pipeline import dbt_environment
 
 
 def test_wilson_interval_matches_the_textbook_values():
@@ -182,3 +184,24 @@ def test_eval_command_with_split_tune_shows_no_test_figure_or_confusion(scored_w
     assert "Top confusions, test split" in everything.output
     assert "data_engineer -> other (1)" in everything.output
     assert "finance_banking -> other (1)" in everything.output
+
+
+def test_without_known_companies_tells_dbt_to_leave_the_seed_out(tmp_path):
+    settings = get_settings().model_copy(update={"industry_known_companies": False})
+
+    environment = dbt_environment(settings, tmp_path / "warehouse.duckdb", None)
+
+    assert environment["POSTINGS_DBT_INDUSTRY_KNOWN_COMPANIES"] == "false"
+    default = dbt_environment(get_settings(), tmp_path / "warehouse.duckdb", None)
+    assert default["POSTINGS_DBT_INDUSTRY_KNOWN_COMPANIES"] == "true"
+
+
+def test_without_known_companies_refuses_a_given_warehouse(scored_warehouse):
+    database, labels = scored_warehouse
+
+    arguments = ["eval", "--warehouse", str(database), "--labels", str(labels)]
+
+    result = CliRunner().invoke(cli.app, [*arguments, "--without-known-companies"])
+
+    assert result.exit_code == 2
+    assert "--without-known-companies builds a scratch warehouse" in result.output

@@ -25,7 +25,12 @@ label_parts as (
 
 company_industries as (
 
+    -- None when the build measures text evidence alone (`postings eval
+    -- --without-known-companies` sets POSTINGS_DBT_INDUSTRY_KNOWN_COMPANIES to false).
     select * from {{ ref('company_industries') }}
+    {%- if env_var('POSTINGS_DBT_INDUSTRY_KNOWN_COMPANIES', 'true') == 'false' %}
+        where false
+    {%- endif %}
 
 ),
 
