@@ -2,9 +2,11 @@
 -- block of _marts__docs.md says the rule in full). The industry is decided once
 -- per employer from all its postings and every posting inherits it, so a posting that says
 -- nothing about its employer still gets the industry its employer's other postings show. The
--- order: a stated label anywhere for the employer, the known-company seed, text evidence summed
--- over its postings, a cue in its name, weak signals alone, else `unmapped` (a label that maps
--- to nothing) or `unknown`. `confidence` says how much the decision can be trusted (see the
+-- order: a stated label anywhere for the employer, the known-company seed, what the employer
+-- says it is where it describes itself (int_posting_self_descriptions_matched), text evidence
+-- summed over its postings, a cue in its name, weak signals alone, `unmapped` (a label that maps
+-- to nothing), software for an employer hiring engineers (`tech_hiring_default`), else
+-- `unknown`. `confidence` says how much the decision can be trusted (see the
 -- column's docs).
 --
 -- A table, rebuilt in full: an employer's decision depends on all its postings, so a new posting
