@@ -108,7 +108,7 @@ industry_signal_patterns as (
 
     from industry_text_signals
     -- counted only inside self-descriptions (int_posting_self_descriptions_matched)
-    where signal_strength != 'self_only'
+    where signal_strength is distinct from 'self_only'
 
 ),
 
