@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -551,6 +552,14 @@ def write_demo_report(settings: Settings) -> Path:
     return path
 
 
+class EvalSplit(StrEnum):
+    """What ``postings eval --split`` scores (``warehouse.evaluation.SPLIT_CHOICES``)."""
+
+    TUNE = "tune"
+    TEST = "test"
+    ALL = "all"
+
+
 @app.command("eval")
 def evaluate(
     warehouse: Annotated[
@@ -569,6 +578,22 @@ def evaluate(
         Path | None,
         typer.Option("--keep", help="Build the scratch warehouse in this folder and keep it."),
     ] = None,
+    split: Annotated[
+        EvalSplit,
+        typer.Option(
+            "--split",
+            help="Score only this split (scores and confusions): 'tune' while tuning, so the "
+            "held-aside test split stays unseen; 'all' shows every split and both together.",
+        ),
+    ] = EvalSplit.ALL,
+    without_known_companies: Annotated[
+        bool,
+        typer.Option(
+            "--without-known-companies",
+            help="Build with the known-company seed (company_industries) left out, so the "
+            "industry comes from text evidence and name cues alone, as for a new employer.",
+        ),
+    ] = False,
 ) -> None:
     """Score role family, industry, skills and themes against the hand labels (95% intervals).
 
@@ -599,7 +624,11 @@ def evaluate(
                 stack.enter_context(tempfile.TemporaryDirectory(prefix="postings-eval-"))
             )
             settings = get_settings().model_copy(
-                update={"data_dir": folder / "data", "db": folder / "data" / "warehouse.duckdb"}
+                update={
+                    "data_dir": folder / "data",
+                    "db": folder / "data" / "warehouse.duckdb",
+                    "industry_known_companies": not without_known_companies,
+                }
             )
             code = crawl_load_transform(
                 settings,
@@ -611,15 +640,26 @@ def evaluate(
                 typer.echo("error: the evaluation warehouse did not build", err=True)
                 raise typer.Exit(code)
             warehouse = settings.db
+        elif without_known_companies:
+            typer.echo(
+                "error: --without-known-companies builds a scratch warehouse; "
+                "it cannot score one given with --warehouse",
+                err=True,
+            )
+            raise typer.Exit(2)
         if not warehouse.exists():
             typer.echo(f"error: no warehouse at {warehouse}", err=True)
             raise typer.Exit(2)
         predictions = read_predictions(warehouse, (row["posting_id"] for row in rows))
-    typer.echo(
-        f"\nHand labels: {len(rows)} postings of the bundled recording "
-        f"({sum(row['split'] == 'test' for row in rows)} in the test split)\n"
-    )
-    typer.echo(format_reports(score(rows, predictions)))
+    if split is EvalSplit.ALL:
+        scope = f"{sum(row['split'] == 'test' for row in rows)} in the test split"
+    else:
+        scored = sum(row["split"] == split.value for row in rows)
+        scope = f"scoring the {scored} of the {split.value} split"
+    if without_known_companies:
+        scope += "; industry without the known-company seed"
+    typer.echo(f"\nHand labels: {len(rows)} postings of the bundled recording ({scope})\n")
+    typer.echo(format_reports(score(rows, predictions, split=split.value)))
 
 
 def describe_warehouse(settings: Settings) -> None:

@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     #: Added to each host's delay by the shared politeness gate: a request leaves the machine
     #: a little after the gate admits it (scrapers.frontier.PolitenessGate).
     politeness_guard: float = 0.025
+    #: Whether the industry of an employer may come from the known-company seed
+    #: (``company_industries``). False measures what text evidence and name cues alone decide,
+    #: as for employers never seen before (``postings eval --without-known-companies``).
+    industry_known_companies: bool = True
     # Credentials for keyed sources; never logged, never landed.
     usajobs_api_key: SecretStr | None = None
     usajobs_email: str | None = None

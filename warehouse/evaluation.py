@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 
 LABELS_FILE = PROJECT_ROOT / "eval" / "labels.jsonl"
 SPLITS = ("tune", "test")
+#: What ``postings eval --split`` accepts: one split alone, or ``all`` (every split, then both
+#: together). Tuning runs score ``tune`` alone, so that no figure or confusion of the held-aside
+#: ``test`` split is seen while rules are changed.
+SPLIT_CHOICES = (*SPLITS, "all")
 STUDY_THEMES = ("software_engineering", "data", "production", "systems")
 ROLE_FAMILIES = frozenset(
     {
@@ -211,13 +215,20 @@ def read_predictions(database: Path, posting_ids: Iterable[str]) -> Predictions:
 
 
 def evaluate(
-    labels: list[dict[str, Any]], predictions: Predictions, top: int = 8
+    labels: list[dict[str, Any]], predictions: Predictions, top: int = 8, split: str = "all"
 ) -> list[SplitReport]:
-    """Score every split (and both together) of ``labels`` against ``predictions``."""
+    """Score ``labels`` against ``predictions``: one report for ``split``, or with ``all`` (the
+    default) one per split and one for both together.
+
+    A single split is scored from its own labels only: the rows of the other split are not read,
+    so neither their figures nor their confusions can show.
+    """
+    if split not in SPLIT_CHOICES:
+        raise ValueError(f"split {split!r} is not one of {SPLIT_CHOICES}")
     reports = []
-    for split in (*SPLITS, "all"):
-        rows = [label for label in labels if split in ("all", label["split"])]
-        reports.append(_evaluate_split(split, rows, predictions, top))
+    for scored in SPLIT_CHOICES if split == "all" else (split,):
+        rows = [label for label in labels if scored in ("all", label["split"])]
+        reports.append(_evaluate_split(scored, rows, predictions, top))
     return reports
 
 

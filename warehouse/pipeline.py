@@ -432,13 +432,15 @@ def dbt_environment(
 ) -> dict[str, str | None]:
     """What dbt reads of this run, from ``settings``: the only values passed to it by variables.
 
-    dbt's profile (profiles.yml) and macros/get_where_subquery.sql read these with
-    ``env_var``: the build copy of the warehouse, DuckDB's memory limit, and the scope of the
-    data tests (the newest load time the last build tested; None on a full build). Nothing else
-    reads them, and they are set only for the duration of the dbt call.
+    dbt's profile (profiles.yml), macros/get_where_subquery.sql and fct_posting_industries read
+    these with ``env_var``: the build copy of the warehouse, DuckDB's memory limit, the scope of
+    the data tests (the newest load time the last build tested; None on a full build) and whether
+    the known-company seed may decide an industry (``Settings.industry_known_companies``). Nothing
+    else reads them, and they are set only for the duration of the dbt call.
     """
     from warehouse.lakehouse import SCHEME, Lakehouse
 
+    known_companies = "true" if settings.industry_known_companies else "false"
     if isinstance(database, Lakehouse):
         return {
             "POSTINGS_DBT_DB": None,
@@ -451,11 +453,13 @@ def dbt_environment(
             },
             "POSTINGS_DBT_MEMORY_LIMIT": settings.memory_limit,
             "POSTINGS_DBT_BUILT_THROUGH": built_through,
+            "POSTINGS_DBT_INDUSTRY_KNOWN_COMPANIES": known_companies,
         }
     return {
         "POSTINGS_DBT_DB": str(database.resolve()),
         "POSTINGS_DBT_MEMORY_LIMIT": settings.memory_limit,
         "POSTINGS_DBT_BUILT_THROUGH": built_through,
+        "POSTINGS_DBT_INDUSTRY_KNOWN_COMPANIES": known_companies,
     }
 
 

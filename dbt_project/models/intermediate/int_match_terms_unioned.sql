@@ -107,6 +107,8 @@ industry_signal_patterns as (
         match_policy = 'case_sensitive' as is_case_sensitive
 
     from industry_text_signals
+    -- counted only inside self-descriptions (int_posting_self_descriptions_matched)
+    where signal_strength is distinct from 'self_only'
 
 ),
 

@@ -2,9 +2,11 @@
 -- block of _marts__docs.md says the rule in full). The industry is decided once
 -- per employer from all its postings and every posting inherits it, so a posting that says
 -- nothing about its employer still gets the industry its employer's other postings show. The
--- order: a stated label anywhere for the employer, the known-company seed, text evidence summed
--- over its postings, a cue in its name, weak signals alone, else `unmapped` (a label that maps
--- to nothing) or `unknown`. `confidence` says how much the decision can be trusted (see the
+-- order: a stated label anywhere for the employer, the known-company seed, what the employer
+-- says it is where it describes itself (int_posting_self_descriptions_matched), text evidence
+-- summed over its postings, a cue in its name, weak signals alone, `unmapped` (a label that maps
+-- to nothing), software for an employer hiring engineers (`tech_hiring_default`), else
+-- `unknown`. `confidence` says how much the decision can be trusted (see the
 -- column's docs).
 --
 -- A table, rebuilt in full: an employer's decision depends on all its postings, so a new posting
@@ -25,7 +27,12 @@ label_parts as (
 
 company_industries as (
 
+    -- None when the build measures text evidence alone (`postings eval
+    -- --without-known-companies` sets POSTINGS_DBT_INDUSTRY_KNOWN_COMPANIES to false).
     select * from {{ ref('company_industries') }}
+    {%- if env_var('POSTINGS_DBT_INDUSTRY_KNOWN_COMPANIES', 'true') == 'false' %}
+        where false
+    {%- endif %}
 
 ),
 
@@ -45,6 +52,12 @@ term_matches as (
 industry_text_signals as (
 
     select * from {{ ref('industry_text_signals') }}
+
+),
+
+self_description_matches as (
+
+    select * from {{ ref('int_posting_self_descriptions_matched') }}
 
 ),
 
@@ -216,6 +229,54 @@ signal_ranked as (
 
 ),
 
+self_description_scores as (
+
+    -- Signals where the employer describes itself ("we are a ...", "Acme is a ..."), summed
+    -- over its postings, one count per posting and signal: a strong signal weighs 3, a weak,
+    -- moderate or fallback one 2, a generic or self-only word ("platform", "software") 1.
+    select
+        posting_companies.employer_key,
+        industry_text_signals.industry_id,
+        sum(
+            case industry_text_signals.signal_strength
+                when 'strong' then 3
+                when 'generic' then 1
+                when 'self_only' then 1
+                else 2
+            end
+        ) as score,
+        list_sort(list_distinct(list(industry_text_signals.term))) as evidence_terms,
+        -- whether a word more telling than "platform", "software" or "AI" is among them
+        bool_or(industry_text_signals.signal_strength not in ('generic', 'self_only'))
+            as is_specific
+
+    from self_description_matches
+    inner join industry_text_signals
+        on self_description_matches.signal_id = industry_text_signals.signal_id
+    inner join posting_companies
+        on self_description_matches.posting_id = posting_companies.posting_id
+    group by posting_companies.employer_key, industry_text_signals.industry_id
+
+),
+
+self_description_industries as (
+
+    -- The best-scored industry, when it scores 2 or more (one generic word decides nothing).
+    select
+        employer_key,
+        industry_id,
+        is_specific,
+        'self-description: ' || array_to_string(evidence_terms, ', ') as evidence
+
+    from self_description_scores
+    where score >= 2
+    qualify row_number() over (
+        partition by employer_key
+        order by score desc, industry_id asc
+    ) = 1
+
+),
+
 text_evidence_industries as (
 
     select
@@ -294,6 +355,50 @@ name_cue_industries as (
 
 ),
 
+self_description_decisions as (
+
+    -- A name cue ("Triumph Financial", "Redbook Software") is surer than the domain a
+    -- self-description names ("payments for freight", "software for farmers"): the
+    -- self-description decides only for an employer whose name has no cue. And one made of
+    -- generic words only ("we build AI tools") does not outweigh a strong signal elsewhere in
+    -- the text ("edtech").
+    select self_description_industries.*
+    from self_description_industries
+    anti join name_cue_industries
+        on self_description_industries.employer_key = name_cue_industries.employer_key
+    where
+        self_description_industries.is_specific
+        or self_description_industries.employer_key not in (
+            select strong.employer_key from text_evidence_industries as strong
+        )
+
+),
+
+tech_hiring_employers as (
+
+    -- Employers hiring for software, ML or data work: when nothing else decides, a software
+    -- employer (the most common kind by far among employers that hire engineers and say nothing
+    -- else about themselves; the least sure method, confidence 0.3).
+    select
+        posting_companies.employer_key,
+        'default: hiring ' || min(postings.title) as evidence
+
+    from posting_companies
+    inner join postings
+        on posting_companies.posting_id = postings.posting_id
+    where
+        postings.role_family in (
+            'ml_engineer', 'mlops_platform', 'research_scientist', 'data_scientist', 'data_engineer'
+        )
+        or regexp_matches(
+            lower(postings.title),
+            '\b(engineer|engineers|engineering|developer|developers|software|devops|sre|programmer'
+            || '|full.?stack|back.?end|front.?end|technical staff)\b'
+        )
+    group by posting_companies.employer_key
+
+),
+
 employers as (
 
     select distinct employer_key from posting_companies
@@ -307,34 +412,48 @@ employer_decisions as (
         case
             when stated_industries.employer_key is not null then 'source_field'
             when known_company_industries.employer_key is not null then 'known_company'
+            when self_description_industries.employer_key is not null then 'text_evidence'
             when text_evidence_industries.employer_key is not null then 'text_evidence'
             when name_cue_industries.employer_key is not null then 'name_cue'
             when weak_only_industries.employer_key is not null then 'text_evidence'
             when unmapped_labels.employer_key is not null then 'unmapped'
+            when tech_hiring_employers.employer_key is not null then 'tech_hiring_default'
             else 'unknown'
         end as method,
         coalesce(
             stated_industries.industry_id,
             known_company_industries.industry_id,
+            self_description_industries.industry_id,
             text_evidence_industries.industry_id,
             name_cue_industries.industry_id,
-            weak_only_industries.industry_id
+            weak_only_industries.industry_id,
+            case
+                when
+                    unmapped_labels.employer_key is null
+                    and tech_hiring_employers.employer_key is not null
+                    then 'software_development'
+            end
         ) as industry_id,
         coalesce(
             stated_industries.evidence,
             known_company_industries.evidence,
+            self_description_industries.evidence,
             text_evidence_industries.evidence,
             name_cue_industries.evidence,
             weak_only_industries.evidence,
-            unmapped_labels.evidence
+            unmapped_labels.evidence,
+            tech_hiring_employers.evidence
         ) as evidence,
         case
             when stated_industries.employer_key is not null then stated_industries.confidence
             when known_company_industries.employer_key is not null then 0.95
+            when self_description_industries.employer_key is not null then 0.7
             when text_evidence_industries.employer_key is not null
                 then text_evidence_industries.confidence
             when name_cue_industries.employer_key is not null then 0.5
             when weak_only_industries.employer_key is not null then 0.4
+            when unmapped_labels.employer_key is not null then null
+            when tech_hiring_employers.employer_key is not null then 0.3
         end as confidence
 
     from employers
@@ -342,6 +461,8 @@ employer_decisions as (
         on employers.employer_key = stated_industries.employer_key
     left join known_company_industries
         on employers.employer_key = known_company_industries.employer_key
+    left join self_description_decisions as self_description_industries
+        on employers.employer_key = self_description_industries.employer_key
     left join text_evidence_industries
         on employers.employer_key = text_evidence_industries.employer_key
     left join name_cue_industries
@@ -350,6 +471,8 @@ employer_decisions as (
         on employers.employer_key = weak_only_industries.employer_key
     left join unmapped_labels
         on employers.employer_key = unmapped_labels.employer_key
+    left join tech_hiring_employers
+        on employers.employer_key = tech_hiring_employers.employer_key
 
 ),
 
