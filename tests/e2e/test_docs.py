@@ -50,6 +50,9 @@ def test_docs_generates_serves_and_stops(demo, tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        # Ctrl-C as a user's terminal sends it, even when the suite itself runs where SIGINT is
+        # ignored (a background job of a script), which the child would otherwise inherit.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     base = f"http://127.0.0.1:{port}"
     try:
