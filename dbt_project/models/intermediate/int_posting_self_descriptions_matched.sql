@@ -36,7 +36,9 @@ latest_descriptions as (
 
     select
         postings_lifecycle.posting_id,
-        posting_versions.description_text,
+        -- The first 20,000 characters: where an employer says what it is, and a bound on the
+        -- work (and memory) a hostile, endless description can take.
+        left(posting_versions.description_text, 20000) as description_text,
         {{ company_key('posting_versions.company_name') }} as company_key
 
     from postings_lifecycle
