@@ -36,6 +36,11 @@ class JobPostingItem:
     #: payload's bytes at hand (``scrapers.spiders.base.dump_payload_bytes``). Left out of
     #: comparisons: it follows from the payload, which is compared.
     content_hash: str | None = field(default=None, compare=False)
+    #: ``(payload, its UTF-8 bytes as orjson wrote them)``, when the spider had those bytes: the
+    #: landing writer puts the bytes in the landing line as they are, rather than have the
+    #: text encoded back to UTF-8 (a tenth of a large board's crawl). Used only while
+    #: ``payload`` is still that very text; left out of comparisons and ``repr``.
+    encoded_payload: tuple[str, bytes] | None = field(default=None, compare=False, repr=False)
 
 
 #: Fields without which a record is not a posting; the validate pipeline drops and counts the rest.

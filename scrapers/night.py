@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Self, cast
 
 from scrapy import Request, Spider, signals
 from scrapy.core.downloader import Downloader
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import CloseSpider, DropItem, IgnoreRequest, NotConfigured
 from scrapy.signalmanager import SignalManager
@@ -206,6 +207,26 @@ class HostSlotDownloader(Downloader):
         if meta_slot is not None:
             return meta_slot
         return host_key(request.url) or ""
+
+
+class HostPoolDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler keeping as many connections open per host as a host may use.
+
+    Scrapy keeps ``CONCURRENT_REQUESTS_PER_DOMAIN`` idle connections per host, the project's
+    default; a host whose slot allows more in flight (``DOWNLOAD_SLOTS``) had the rest closed
+    after each response and opened again for the next request: a TCP (and TLS) handshake per
+    request. With the night's largest slot concurrency kept, a host never opens more than its
+    own concurrency, and reuses them.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        slots = crawler.settings.getdict("DOWNLOAD_SLOTS")
+        largest = max(
+            [int(slot.get("concurrency", 0)) for slot in slots.values() if isinstance(slot, dict)],
+            default=0,
+        )
+        self._pool.maxPersistentPerHost = max(self._pool.maxPersistentPerHost, largest)
 
 
 class SourceDupeFilter(RFPDupeFilter):

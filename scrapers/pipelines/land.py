@@ -44,7 +44,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: The fields of a landing record, in the envelope's order.
-_ENVELOPE_FIELDS = tuple(field.name for field in fields(JobPostingItem))
+#: (``encoded_payload`` is how the payload is written, not a field of its own.)
+_ENVELOPE_FIELDS = tuple(
+    field.name for field in fields(JobPostingItem) if field.name != "encoded_payload"
+)
 
 __all__ = [
     "MANIFEST_SUFFIX",
@@ -60,14 +63,29 @@ def envelope_line(item: JobPostingItem) -> bytes:
     """One landing line (without its newline): the envelope's fields as they are, by orjson.
 
     No ``asdict`` (it deep-copies every field); orjson is several times faster than
-    ``json.dumps`` on payload-sized strings. A lone surrogate (which orjson refuses) is kept,
-    escaped, rather than the record lost.
+    ``json.dumps`` on payload-sized strings. A payload whose UTF-8 the spider kept
+    (``encoded_payload``) goes in as those bytes made a JSON string (:func:`json_string`), the
+    same bytes orjson would write for the text. A lone surrogate (which orjson refuses) is
+    kept, escaped, rather than the record lost.
     """
-    record = {name: getattr(item, name) for name in _ENVELOPE_FIELDS}
+    record: dict[str, Any] = {name: getattr(item, name) for name in _ENVELOPE_FIELDS}
+    encoded = item.encoded_payload
+    if encoded is not None and encoded[0] is item.payload:
+        record["payload"] = orjson.Fragment(json_string(encoded[1]))
     try:
         return orjson.dumps(record)
     except TypeError:
         return json.dumps(record, ensure_ascii=True).encode("ascii")
+
+
+def json_string(compact_json: bytes) -> bytes:
+    """orjson's output (compact JSON) as a JSON string holding it, without decoding it.
+
+    Only ``"`` and ``\\`` need escaping: compact JSON holds no raw control character (inside
+    its strings they are escaped already), and orjson leaves every other character as it is,
+    so this is byte for byte what ``orjson.dumps`` writes for the same text.
+    """
+    return b'"' + compact_json.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
 
 
 def run_status(postings: int, errors: int, finish_reason: str, skipped: bool = False) -> str:

@@ -361,8 +361,10 @@ class PostingsSpider(Spider):
             raise ValueError(f"source_posting_id is {record_id!r}, not a finite number or a name")
         record_id = str(record_id)
         content_hash = None
+        encoded = None
         if isinstance(payload, bytes):
             content_hash = hashlib.sha256(payload).hexdigest()
+            encoded = payload
             payload = payload.decode("utf-8")
         elif not _encodes(payload):
             payload = _LONE_SURROGATE.sub("\ufffd", payload)
@@ -378,6 +380,7 @@ class PostingsSpider(Spider):
             payload_format=payload_format,
             source_context=self.source_context() if source_context is None else source_context,
             content_hash=content_hash,
+            encoded_payload=None if encoded is None else (payload, encoded),
         )
 
 

@@ -153,3 +153,39 @@ def test_the_writer_keeps_non_ascii_text_and_escapes_a_lone_surrogate(make_spide
     assert "Ingénieure ML · Zürich".encode() in lines[0]
     assert b"\\ud800" in lines[1]
     assert [json.loads(line)["payload"] for line in lines] == payloads
+
+
+def test_a_payload_landed_from_its_bytes_is_byte_for_byte_the_text_landed():
+    """A payload whose UTF-8 the spider kept lands as orjson would write its text."""
+    from scrapers.items import JobPostingItem
+    from scrapers.pipelines.land import envelope_line
+    from scrapers.spiders.base import dump_payload_bytes
+
+    record = {
+        "id": 7,
+        "title": 'Say "hi" \\ back',
+        "content": "&lt;p&gt;Line\none\ttab \x01 \u2028 caf\u00e9 \u4eba \U0001f600 \x7f</p>",
+        "nested": [{"a": None, "b": 1.5, "c": True}],
+    }
+    encoded = dump_payload_bytes(record)
+    assert isinstance(encoded, bytes)
+    text = encoded.decode("utf-8")
+
+    def item(encoded_payload: tuple[str, bytes] | None = None) -> JobPostingItem:
+        return JobPostingItem(
+            source_kind="greenhouse",
+            source_key="greenhouse:acme",
+            source_posting_id="7",
+            url="http://127.0.0.1/x",
+            payload=text,
+            content_hash="h",
+            encoded_payload=encoded_payload,
+        )
+
+    from_bytes = envelope_line(item((text, encoded)))
+    assert from_bytes == envelope_line(item())
+    assert json.loads(from_bytes)["payload"] == text
+    # Once the payload is no longer the text those bytes were, the bytes are not used.
+    changed = item((text, encoded))
+    changed.payload = text.replace("hi", "ho")
+    assert json.loads(envelope_line(changed))["payload"] == changed.payload

@@ -135,6 +135,7 @@ def test_filter_lets_a_broken_log_call_reach_the_handler():
 
 def test_root_log_handler_masks_every_logger_and_keeps_the_format():
     root = logging.getLogger()
+    level = root.level
     stream = io.StringIO()
     handler = install_root_log_handler(
         "INFO", "[%(name)s] %(levelname)s: %(message)s", stream=stream
@@ -142,8 +143,11 @@ def test_root_log_handler_masks_every_logger_and_keeps_the_format():
     try:
         logging.getLogger("scrapy.core.engine").info("Crawled (404) <GET http://h/s?app_key=k1>")
         logging.getLogger("scrapers.x").debug("below the level: sekret-XYZ")
+        # Below the level, no record is even made (the root logger has the handler's level).
+        assert not logging.getLogger("scrapers.x").isEnabledFor(logging.DEBUG)
     finally:
         root.removeHandler(handler)
+        root.setLevel(level)
 
     assert (
         stream.getvalue()
