@@ -23,14 +23,16 @@ the cache directory.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scrapy.extensions.httpcache import RFC2616Policy
+from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
 
 if TYPE_CHECKING:
-    from scrapy import Request
+    from scrapy import Request, Spider
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
 
@@ -92,3 +94,39 @@ class RevalidatingPolicy(RFC2616Policy):
         self, cachedresponse: Response, response: Response, request: Request
     ) -> bool:
         return response.status == 304
+
+
+class IndexedCacheStorage(FilesystemCacheStorage):
+    """Scrapy's file-system cache, which knows which pages it keeps without asking the disk.
+
+    Scrapy's storage looks for a request's folder on disk (a ``stat``) before every request;
+    on a night of thousands of boards, most of them never kept (no ``ETag``), that was a tenth
+    of a second per thousand requests, on the crawl's one thread. The folders are listed
+    once when the crawl opens, and kept up to date as pages are stored; a request whose page
+    is not among them is not looked for. A page another process stores during the night (a
+    frontier's other worker) is not seen until the next crawl: that request is sent without
+    its validators, as if nothing was kept.
+    """
+
+    def open_spider(self, spider: Spider) -> None:
+        super().open_spider(spider)
+        self._kept: set[str] = set()
+        root = Path(self.cachedir, spider.name)
+        try:
+            prefixes = list(os.scandir(root))
+        except OSError:  # no cache yet (or none readable): every page is asked for
+            return
+        for prefix in prefixes:
+            try:
+                self._kept.update(entry.name for entry in os.scandir(prefix.path))
+            except OSError:
+                continue
+
+    def retrieve_response(self, spider: Spider, request: Request) -> Response | None:
+        if self._fingerprinter.fingerprint(request).hex() not in self._kept:
+            return None
+        return super().retrieve_response(spider, request)
+
+    def store_response(self, spider: Spider, request: Request, response: Response) -> None:
+        super().store_response(spider, request, response)
+        self._kept.add(self._fingerprinter.fingerprint(request).hex())

@@ -71,7 +71,7 @@ POSTINGS_LANDING_DIR = str(_settings.landing_dir)
 # POSTINGS_CONDITIONAL_REQUESTS is, through Scrapy's HTTP cache middleware.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_POLICY = "scrapers.conditional.RevalidatingPolicy"
-HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_STORAGE = "scrapers.conditional.IndexedCacheStorage"
 HTTPCACHE_DIR = str(_settings.http_cache_dir.expanduser().resolve())
 HTTPCACHE_EXPIRATION_SECS = 0
 HTTPCACHE_GZIP = True

@@ -221,3 +221,40 @@ def test_the_policy_never_trusts_a_kept_page_over_a_server_error():
     assert policy.is_cached_response_valid(kept, Response(request.url, status=304), request)
     assert not policy.should_cache_response(Response(request.url, status=200), request)
     assert as_datetime("2026-12-01T00:00:00") == datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def test_the_cache_lists_what_it_keeps_once_and_asks_the_disk_only_for_those(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from scrapy import Request, Spider
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from scrapers.conditional import IndexedCacheStorage
+
+    crawler = get_crawler(Spider, {"HTTPCACHE_DIR": str(tmp_path), "HTTPCACHE_EXPIRATION_SECS": 0})
+    spider = Spider.from_crawler(crawler, name="night")
+    kept, other = Request("http://127.0.0.1/kept"), Request("http://127.0.0.1/other")
+    first = IndexedCacheStorage(crawler.settings)
+    first.open_spider(spider)
+    first.store_response(
+        spider, kept, Response(kept.url, status=200, headers={"ETag": "1"}, body=b"{}")
+    )
+    assert first.retrieve_response(spider, kept) is not None  # stored tonight: known
+
+    second = IndexedCacheStorage(crawler.settings)  # the next night's crawl
+    second.open_spider(spider)
+    looked_up: list[Path] = []
+    original = Path.exists
+
+    def exists(path: Path) -> bool:
+        looked_up.append(path)
+        return original(path)
+
+    monkeypatch.setattr(Path, "exists", exists)
+    assert second.retrieve_response(spider, other) is None
+    assert looked_up == []  # never kept: not looked for on disk
+    response = second.retrieve_response(spider, kept)
+    assert response is not None
+    assert response.body == b"{}"
+    assert looked_up  # kept: read from disk
