@@ -2,7 +2,8 @@
 
 Two nights of SYNTHETIC postings (written with the loader's test helpers, loaded by the real
 loader) are built in full; a third night then brings what a real night brings: new postings,
-a posting whose content changed (a new version), postings that closed, a posting re-opened, a
+a posting whose content changed (a new version, whose self-description names another
+business), postings that closed, a posting re-opened, a
 cross-source duplicate of an older posting, new titles and new location texts. The warehouse
 is built incrementally, a copy of it is rebuilt with ``--full-refresh``, and every table and
 view of the intermediate and marts schemas must hold the same rows in both.
@@ -87,20 +88,33 @@ def test_incremental_nightly_equals_a_full_refresh(tmp_path):
     database = tmp_path / "warehouse.duckdb"
     gh, lv = "greenhouse:acme", "lever:beta"
     stable = posting(gh, "1", "Machine Learning Engineer", location="Berlin, Germany")
-    changing = posting(gh, "2", "Data Scientist", location="London, UK")
+    changing = posting(
+        gh,
+        "2",
+        "Data Scientist",
+        location="London, UK",
+        description_text="Data Scientist. We are a digital bank. " + DESCRIPTION,
+    )
     closing = posting(gh, "3", "Senior Data Engineer", location="Paris, France")
     flapping = posting(lv, "a", "MLOps Engineer", location="Remote")
     night(landing, 1, {gh: [stable, changing, closing], lv: [flapping]})
     night(landing, 2, {gh: [stable, changing, closing], lv: [flapping]})
     assert not load(database, landing).failed
     build(database, tmp_path / "first")
+    assert self_description_signals(database, "greenhouse:acme:2") == {
+        "banking__digital_bank",
+        "banking__self_bank",
+    }
 
     changed = posting(
         gh,
         "2",
         "Data Scientist",
         location="London, UK",
-        description_text="Data Scientist. We now ask for R, Tableau and dbt. " + DESCRIPTION,
+        description_text=(
+            "Data Scientist. We are an insurance company. We now ask for R, Tableau and dbt. "
+            + DESCRIPTION
+        ),
     )
     new = posting(
         gh,
@@ -115,17 +129,13 @@ def test_incremental_nightly_equals_a_full_refresh(tmp_path):
     assert not load(database, landing).failed
     build(database, tmp_path / "nightly")
 
-    compiled = (
-        tmp_path
-        / "nightly"
-        / "target"
-        / "compiled"
-        / "postings"
-        / "models"
-        / "staging"
-        / "stg_raw__posting_versions.sql"
-    ).read_text(encoding="utf-8")
-    assert "loaded_at >= cast(" in compiled  # the nightly really took the incremental branch
+    compiled = tmp_path / "nightly" / "target" / "compiled" / "postings" / "models"
+    # The nightly really took the incremental branches.
+    for model in (
+        "staging/stg_raw__posting_versions.sql",
+        "intermediate/int_posting_version_self_descriptions_matched.sql",
+    ):
+        assert "loaded_at >= cast(" in (compiled / model).read_text(encoding="utf-8")
 
     rebuilt = tmp_path / "rebuilt.duckdb"
     shutil.copyfile(database, rebuilt)
@@ -162,6 +172,25 @@ def test_incremental_nightly_equals_a_full_refresh(tmp_path):
         "lever:beta:b": True,
     }
     assert {"tableau", "dbt"} <= skills
+    # The new version's self-description replaces the old one's: a nightly matched only the new
+    # version, and the posting reads its latest version's signals.
+    assert self_description_signals(database, "greenhouse:acme:2") == {
+        "insurance__insurance_company",
+        "insurance__self_insurance",
+    }
+
+
+def self_description_signals(database: Path, posting_id: str) -> set[str]:
+    """The self-description signals a posting has in the built warehouse."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return {
+            row[0]
+            for row in connection.execute(
+                "select signal_id from intermediate.int_posting_self_descriptions_matched "
+                "where posting_id = $posting_id",
+                {"posting_id": posting_id},
+            ).fetchall()
+        }
 
 
 def test_a_changed_project_rebuilds_everything(tmp_path, monkeypatch):

@@ -107,7 +107,7 @@ industry_signal_patterns as (
         match_policy = 'case_sensitive' as is_case_sensitive
 
     from industry_text_signals
-    -- counted only inside self-descriptions (int_posting_self_descriptions_matched)
+    -- counted only inside self-descriptions (int_posting_version_self_descriptions_matched)
     where signal_strength is distinct from 'self_only'
 
 ),
