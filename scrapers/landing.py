@@ -189,6 +189,98 @@ class RunManifest:
         return manifest_file.with_name(self.landing_file) if self.landing_file else None
 
 
+def run_status(postings: int, errors: int, finish_reason: str, skipped: bool = False) -> str:
+    """How a run ended: succeeded, partial, empty, skipped or failed.
+
+    Only a ``succeeded`` run may close postings it did not see; ``empty`` (no postings and no
+    error), ``skipped`` (the source was not asked at all, e.g. its API key is not set) and
+    ``partial`` runs close nothing, and ``failed`` runs add nothing.
+    """
+    if skipped and postings == 0 and not errors:
+        return "skipped"
+    if postings == 0:
+        return "failed" if errors or finish_reason != "finished" else "empty"
+    if errors or finish_reason != "finished":
+        return "partial"
+    return "succeeded"
+
+
+#: The stats counters a manifest keeps (its ``counters``), by prefix.
+MANIFEST_COUNTER_PREFIXES = ("postings/", "spider_exceptions/", "retry/")
+#: The stats a manifest is made of: its counters and the request and response counts.
+MANIFEST_STATS = ("downloader/request_count", "downloader/response_count")
+
+
+def manifest_stats(stats: dict[str, Any]) -> dict[str, Any]:
+    """The part of a run's stats its manifest is made of (JSON as it is: counts, no times)."""
+    return {
+        key: value
+        for key, value in stats.items()
+        if key.startswith(MANIFEST_COUNTER_PREFIXES) or key in MANIFEST_STATS
+    }
+
+
+def compose_manifest(
+    draft: dict[str, Any], write_error: str | None, error_counted: bool = True
+) -> RunManifest:
+    """The manifest of a finished run, from what the crawl knew of it and how its file ended.
+
+    ``draft``: ``crawl_run_id``, ``source_key``, ``source_kind``, ``started_at``, ``reason`` (how
+    the spider closed), ``postings`` (landed, if the file holds), ``stats`` (``manifest_stats``),
+    ``messages`` (the spider's error messages) and ``landing_file`` (the file's final name).
+    ``write_error``: why the landing file could not be written, if it could not; the run then
+    fails and lands nothing. ``error_counted``: that error is already in ``stats`` (found before
+    the stats were read); one found after, where the file was made durable, is counted here.
+    One function for the landing pipeline and the night's landing writer process
+    (``scrapers.landing_writer``), so that the two never write different manifests.
+    """
+    stats: dict[str, Any] = draft["stats"]
+    errors = int(stats.get("postings/errors", 0)) + sum(
+        int(value) for key, value in stats.items() if key.startswith("spider_exceptions/")
+    )
+    if write_error is not None and not error_counted:
+        errors += 1
+    counters = {
+        key: value for key, value in stats.items() if key.startswith(MANIFEST_COUNTER_PREFIXES)
+    }
+    source_key, reason = draft["source_key"], draft["reason"]
+    messages = [str(message) for message in draft.get("messages") or []]
+    if reason != "finished":  # e.g. closespider_pagecount: the source's max_requests bound
+        messages.insert(0, f"{source_key}: run stopped before its end: {reason}")
+    if any(key.startswith("spider_exceptions/") for key in counters):
+        messages.append(
+            f"{source_key}: uncaught exceptions in callbacks: "
+            + ", ".join(k for k in counters if k.startswith("spider_exceptions/"))
+        )
+    landed = write_error is None
+    if not landed:
+        messages.insert(0, write_error or "")
+    postings = int(draft["postings"])
+    return RunManifest(
+        crawl_run_id=draft["crawl_run_id"],
+        source_key=source_key,
+        source_kind=draft["source_kind"],
+        started_at=draft["started_at"],
+        finished_at=utc_now(),
+        finish_reason=reason,
+        status=run_status(
+            postings,
+            errors,
+            reason,
+            skipped=bool(stats.get("postings/skipped/missing_credentials")),
+        )
+        if landed
+        else "failed",
+        requests=int(stats.get("downloader/request_count", 0)),
+        responses=int(stats.get("downloader/response_count", 0)),
+        postings=postings if landed else 0,
+        errors=errors,
+        error_summary="\n".join(messages) or None,
+        landing_file=draft["landing_file"] if landed else None,
+        counters=counters,
+    )
+
+
 def write_json_atomically(path: Path, document: dict[str, Any]) -> None:
     """Write a small JSON document so that readers see all of it or none of it.
 

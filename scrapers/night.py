@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
+    from scrapers.landing_writer import LandingWriter
     from scrapers.sources import SourceEntry
     from scrapers.spiders.base import PostingsSpider
 
@@ -85,7 +86,7 @@ class SourceCrawler:
     landing pipeline writes one manifest per source, as when each source had a crawler.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, writer: LandingWriter | None = None) -> None:
         self.night = crawler
         self.settings = crawler.settings
         self.signals = SignalManager(self)
@@ -94,6 +95,8 @@ class SourceCrawler:
         #: Where the landing pipeline does a finished source's fsyncs and manifest: a thread,
         #: while the night goes on downloading.
         self.postings_offload = asyncio.to_thread
+        #: The night's landing writer process, which writes them instead when there is one.
+        self.postings_landing_writer = writer
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.night, name)
@@ -267,6 +270,10 @@ class NightSpider(Spider):
         #: Sources finished whose files are still being written (``finish``).
         self.closing: set[asyncio.Future[None]] = set()
         self._room = asyncio.Event()
+        #: Writes every source's landing file and manifest (``scrapers.landing_writer``),
+        #: started with the first source; None when the night writes them itself.
+        self.landing_writer: LandingWriter | None = None
+        self.writer_unavailable = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -313,7 +320,7 @@ class NightSpider(Spider):
         from scrapers.spiders import SPIDERS
 
         assert self.crawler is not None
-        source_crawler = SourceCrawler(self.crawler)
+        source_crawler = SourceCrawler(self.crawler, self.writer())
         run = SourceRun(entry=entry, crawler=source_crawler)
         self.runs[entry.key] = run
         try:
@@ -345,6 +352,31 @@ class NightSpider(Spider):
             return None
         self.active.add(entry.key)
         return run
+
+    def writer(self) -> LandingWriter | None:
+        """The night's landing writer process, started at the first source that needs it.
+
+        ``POSTINGS_LANDING_WRITER = "thread"``, or a writer that cannot start (its failure is
+        logged) or has died, leave the landing pipeline to write its files in this process.
+        """
+        assert self.crawler is not None
+        if self.crawler.settings.get("POSTINGS_LANDING_WRITER", "process") != "process":
+            return None
+        if self.landing_writer is None:
+            if self.writer_unavailable:
+                return None
+            from scrapers.landing_writer import LandingWriter
+
+            try:
+                self.landing_writer = LandingWriter()
+            except OSError as error:
+                logger.error(
+                    "the landing writer could not start, the crawl writes its files itself: %s",
+                    error,
+                )
+                self.writer_unavailable = True
+                return None
+        return self.landing_writer if self.landing_writer.alive else None
 
     @functools.cached_property
     def pipeline_classes(self) -> list[type]:
@@ -525,6 +557,8 @@ class NightSpider(Spider):
                 self.finish(run, run.stop_reason or reason)
         if self.closing:
             await asyncio.gather(*self.closing, return_exceptions=True)
+        if self.landing_writer is not None:
+            await self.landing_writer.close()
 
     # ------------------------------------------------------------------ finishing
     def finish(self, run: SourceRun, reason: str) -> None:

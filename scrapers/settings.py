@@ -66,6 +66,8 @@ POSTINGS_SOURCE_PIPELINES = {
 }
 ITEM_PIPELINES = {"scrapers.night.SourcePipelines": 100}
 POSTINGS_LANDING_DIR = str(_settings.landing_dir)
+# How a night writes its landing files: a child process (scrapers.landing_writer) or a thread.
+POSTINGS_LANDING_WRITER = _settings.landing_writer
 
 # Conditional requests (scrapers.conditional): on for a night's crawler (scrapers.runner) when
 # POSTINGS_CONDITIONAL_REQUESTS is, through Scrapy's HTTP cache middleware.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     conditional_requests: bool = True
     #: A detail page skipped that way is fetched again once it is this many days old.
     detail_max_age_days: float = 7.0
+    #: Where a night's landing files and manifests are written: ``process``, a child process
+    #: beside the crawl (scrapers.landing_writer), or ``thread``, the crawl's own process.
+    landing_writer: Literal["process", "thread"] = "process"
     #: A shared crawl frontier, ``redis://HOST:PORT/DB`` (scrapers.frontier): the night's
     #: sources are put there and drained by ``postings worker`` processes on any machine.
     frontier: str | None = None

@@ -29,8 +29,11 @@ from scrapers.landing import (
     MANIFEST_SUFFIX,
     PART_SUFFIX,
     RunManifest,
+    compose_manifest,
     describe_os_error,
+    manifest_stats,
     new_crawl_run_id,
+    run_status,
     source_directory,
     utc_now,
     write_json_atomically,
@@ -39,6 +42,7 @@ from scrapers.landing import (
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from scrapers.landing_writer import LandingWriter
     from scrapers.spiders.base import PostingsSpider
 
 logger = logging.getLogger(__name__)
@@ -88,22 +92,6 @@ def json_string(compact_json: bytes) -> bytes:
     return b'"' + compact_json.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
 
 
-def run_status(postings: int, errors: int, finish_reason: str, skipped: bool = False) -> str:
-    """How a run ended: succeeded, partial, empty, skipped or failed.
-
-    Only a ``succeeded`` run may close postings it did not see; ``empty`` (no postings and no
-    error), ``skipped`` (the source was not asked at all, e.g. its API key is not set) and
-    ``partial`` runs close nothing, and ``failed`` runs add nothing.
-    """
-    if skipped and postings == 0 and not errors:
-        return "skipped"
-    if postings == 0:
-        return "failed" if errors or finish_reason != "finished" else "empty"
-    if errors or finish_reason != "finished":
-        return "partial"
-    return "succeeded"
-
-
 class LandJobPostingPipeline:
     """Append each posting, stamped with the run id, fetch time and content hash.
 
@@ -135,6 +123,10 @@ class LandJobPostingPipeline:
         self.held_bytes = 0
         #: True from ``open_spider`` until the landing file is opened (or known not to be).
         self.file_pending = False
+        #: The night's landing writer process (``scrapers.landing_writer``), when there is one:
+        #: it writes the file and the manifest, and ``run_number`` is this run's there.
+        self.writer: LandingWriter | None = None
+        self.run_number: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -144,6 +136,7 @@ class LandJobPostingPipeline:
         #: night's crawler hands it to a thread, so that one source's fsyncs (a sixth of a
         #: 100,000-posting crawl, on the crawl's thread) do not stall the others' downloads.
         pipeline.offload = getattr(crawler, "postings_offload", None)
+        pipeline.writer = getattr(crawler, "postings_landing_writer", None)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
@@ -164,6 +157,9 @@ class LandJobPostingPipeline:
         self.final_path = directory / f"{self.crawl_run_id}{LANDING_SUFFIX}"
         self.part_path = directory / f"{self.crawl_run_id}{PART_SUFFIX}"
         self.started_at = utc_now()
+        if self.writer is not None and self.writer.alive:
+            self.run_number = self.writer.open(spider.source_key, self.part_path, self.final_path)
+            return
         self.file_pending = True
         if self.offload is None:
             self.open_file()
@@ -210,21 +206,27 @@ class LandJobPostingPipeline:
                 lines.append(envelope_line(item))
             lines.append(b"")
             data = b"\n".join(lines)
-            try:
-                if self.file_pending and not self.held and len(data) <= self.HELD_BYTES:
-                    self.held.append(data)  # the first page: it may be the only one
-                    self.held_bytes = len(data)
-                else:
-                    if self.file_pending:
+            if self.run_number is not None:
+                assert self.writer is not None
+                if self.writer.append(self.run_number, data):
+                    self.postings += len(items)
+                    return items
+                self.writer_lost()
+            else:
+                try:
+                    if self.file_pending and not self.held and len(data) <= self.HELD_BYTES:
+                        self.held.append(data)  # the first page: it may be the only one
+                        self.held_bytes = len(data)
+                    elif self.file_pending:
                         self.held.append(data)
                         self.open_file()
                     else:
                         self.handle.write(data)
-            except OSError as error:
-                self.landing_failed(error)
-            else:
-                self.postings += len(items)
-                return items
+                except OSError as error:
+                    self.landing_failed(error)
+                else:
+                    self.postings += len(items)
+                    return items
         self.crawler.stats.inc_value("postings/item_dropped/landing_write_failed", len(items))
         logger.warning("Dropped %d postings: not landed: %s", len(items), self.write_error)
         return []
@@ -236,6 +238,18 @@ class LandJobPostingPipeline:
             self.write_error = (
                 f"{spider.source_key}: the landing file {self.part_path} could "
                 f"not be written: {describe_os_error(error)}"
+            )
+            logger.error("%s", self.write_error)
+            self.crawler.stats.inc_value("postings/errors")
+
+    def writer_lost(self) -> None:
+        """The night's landing writer is gone: this run fails, landing nothing (once)."""
+        if self.write_error is None:
+            spider = self._spider()
+            why = self.writer.death if self.writer is not None else None
+            self.write_error = (
+                f"{spider.source_key}: the landing file {self.part_path} could not be written: "
+                f"{why or 'the landing writer stopped'}"
             )
             logger.error("%s", self.write_error)
             self.crawler.stats.inc_value("postings/errors")
@@ -254,15 +268,21 @@ class LandJobPostingPipeline:
     def close_spider(self) -> None:
         """No item comes any more: the landing file is made durable now, or, when the crawler
         offloads it, with the manifest (``spider_closed``), on another thread, in that order."""
-        if self.offload is None:
+        if self.offload is None and self.run_number is None:
             self.make_durable()  # which flushes, once: a failed flush fails the run there
 
     def make_durable(self) -> None:
         """fsync the landing file and rename it to its final name (or remove it if it failed).
 
         A file still pending is created now, with what was held (nothing, for a run that landed
-        no posting: its file is empty, as it always was).
+        no posting: its file is empty, as it always was). A run of the landing writer that
+        never started is dropped there (the runner reports it).
         """
+        if self.run_number is not None:
+            assert self.writer is not None
+            self.writer.drop(self.run_number)
+            self.run_number = None
+            return
         if self.file_pending:
             if self.write_error is not None:
                 self.file_pending, self.held = False, []
@@ -299,10 +319,72 @@ class LandJobPostingPipeline:
         """
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         messages = list(getattr(spider, "error_messages", []))
+        if self.run_number is not None:
+            return self.written_by_writer(self.manifest_draft(spider, reason, stats, messages))
         if self.offload is None:
             self.write_manifest(spider, reason, stats, messages)
             return None
         return self.offload(lambda: self.write_manifest(spider, reason, stats, messages))
+
+    def manifest_draft(
+        self, spider: PostingsSpider, reason: str, stats: dict[str, Any], messages: list[str]
+    ) -> dict[str, Any]:
+        """What the crawl knows of the run, for ``compose_manifest``."""
+        return {
+            "crawl_run_id": self.crawl_run_id,
+            "source_key": spider.source_key,
+            "source_kind": spider.name,
+            "started_at": self.started_at,
+            "reason": reason,
+            "postings": self.postings,
+            "stats": manifest_stats(stats),
+            "messages": messages,
+            "landing_file": self.final_path.name,
+            "manifest": str(self.manifest_path),
+            "write_error": self.write_error,
+        }
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.final_path.with_name(self.crawl_run_id + MANIFEST_SUFFIX)
+
+    async def written_by_writer(self, draft: dict[str, Any]) -> None:
+        """Wait for the landing writer to write the run's file and manifest; log how it went.
+
+        A writer that died first leaves the run failed: its ``.part`` is removed and its
+        manifest is written here, saying why.
+        """
+        assert self.writer is not None
+        assert self.run_number is not None
+        outcome = await self.writer.finish(self.run_number, draft)
+        self.run_number = None
+        source_key, run_id = draft["source_key"], self.crawl_run_id
+        if "writer_died" in outcome:
+            self.writer_lost()
+            self.part_path.unlink(missing_ok=True)
+            manifest = compose_manifest(draft, self.write_error, error_counted=False)
+            self.write_manifest_file(source_key, manifest)
+            return
+        if outcome.get("write_error") and self.write_error is None:
+            self.write_error = outcome["write_error"]
+            logger.error("%s", self.write_error)
+            self.crawler.stats.inc_value("postings/errors")
+        if outcome.get("manifest_error"):
+            logger.error(
+                "%s: the manifest of run %s could not be written: %s",
+                source_key,
+                run_id,
+                outcome["manifest_error"],
+            )
+            return
+        logger.info(
+            "%s: run %s %s with %d postings, %d errors",
+            source_key,
+            run_id,
+            outcome["status"],
+            outcome["postings"],
+            outcome["errors"],
+        )
 
     def write_manifest(
         self, spider: PostingsSpider, reason: str, stats: dict[str, Any], messages: list[str]
@@ -314,67 +396,31 @@ class LandJobPostingPipeline:
         """
         written_so_far = self.write_error is None
         self.make_durable()
-        errors = int(stats.get("postings/errors", 0)) + sum(
-            int(value) for key, value in stats.items() if key.startswith("spider_exceptions/")
-        )
-        if written_so_far and self.write_error is not None and self.offload is not None:
-            errors += 1  # landing_failed counted it in the live stats, after the snapshot
-        counters = {
-            key: value
-            for key, value in stats.items()
-            if key.startswith(("postings/", "spider_exceptions/", "retry/"))
-        }
-        messages = list(getattr(spider, "error_messages", []))
-        if reason != "finished":  # e.g. closespider_pagecount: the source's max_requests bound
-            messages.insert(0, f"{spider.source_key}: run stopped before its end: {reason}")
-        if any(key.startswith("spider_exceptions/") for key in counters):
-            messages.append(
-                f"{spider.source_key}: uncaught exceptions in callbacks: "
-                + ", ".join(k for k in counters if k.startswith("spider_exceptions/"))
+        counted = not (written_so_far and self.write_error is not None and self.offload)
+        draft = self.manifest_draft(spider, reason, stats, messages)
+        manifest = compose_manifest(draft, self.write_error, error_counted=counted)
+        if self.write_manifest_file(spider.source_key, manifest):
+            logger.info(
+                "%s: run %s %s with %d postings, %d errors",
+                spider.source_key,
+                self.crawl_run_id,
+                manifest.status,
+                manifest.postings,
+                manifest.errors,
             )
-        landed = self.write_error is None
-        if not landed:
-            messages.insert(0, self.write_error or "")
-        manifest = RunManifest(
-            crawl_run_id=self.crawl_run_id,
-            source_key=spider.source_key,
-            source_kind=spider.name,
-            started_at=self.started_at,
-            finished_at=utc_now(),
-            finish_reason=reason,
-            status=run_status(
-                self.postings,
-                errors,
-                reason,
-                skipped=bool(stats.get("postings/skipped/missing_credentials")),
-            )
-            if landed
-            else "failed",
-            requests=int(stats.get("downloader/request_count", 0)),
-            responses=int(stats.get("downloader/response_count", 0)),
-            postings=self.postings if landed else 0,
-            errors=errors,
-            error_summary="\n".join(messages) or None,
-            landing_file=self.final_path.name if landed else None,
-            counters=counters,
-        )
+
+    def write_manifest_file(self, source_key: str, manifest: RunManifest) -> bool:
+        """Write the manifest; a failure is logged (the runner reports the run as failed)."""
         try:
             # A run that never opened its landing file (it failed first) has no folder yet.
             self.final_path.parent.mkdir(parents=True, exist_ok=True)
-            manifest.write(self.final_path.with_name(self.crawl_run_id + MANIFEST_SUFFIX))
+            manifest.write(self.manifest_path)
         except OSError as error:  # the runner reports the run as failed (if it can write that)
             logger.error(
                 "%s: the manifest of run %s could not be written: %s",
-                spider.source_key,
+                source_key,
                 self.crawl_run_id,
                 describe_os_error(error),
             )
-            return
-        logger.info(
-            "%s: run %s %s with %d postings, %d errors",
-            spider.source_key,
-            self.crawl_run_id,
-            manifest.status,
-            self.postings,
-            errors,
-        )
+            return False
+        return True
