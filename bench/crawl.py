@@ -193,13 +193,20 @@ def measure(
         ),
         Row(
             "crawl",
-            "runner+spider+pipelines, postings",
+            f"runner+spider+pipelines, {boards * jobs:,} postings",
             boards * jobs / real["seconds"],
             "postings/s",
             "download-only (jobs on its pages)",
             boards * jobs / base["seconds"],
         ),
-        Row("crawl", "runner peak RSS", real["rss"], "MiB", "download-only peak RSS", base["rss"]),
+        Row(
+            "crawl",
+            f"runner peak RSS, {boards} boards",
+            real["rss"],
+            "MiB",
+            "download-only peak RSS",
+            base["rss"],
+        ),
     ]
 
 

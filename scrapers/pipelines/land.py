@@ -362,7 +362,8 @@ class LandJobPostingPipeline:
         if "writer_died" in outcome:
             self.writer_lost()
             self.part_path.unlink(missing_ok=True)
-            manifest = compose_manifest(draft, self.write_error, error_counted=False)
+            counted = draft["write_error"] is not None  # known before the stats were read
+            manifest = compose_manifest(draft, self.write_error, error_counted=counted)
             self.write_manifest_file(source_key, manifest)
             return
         if outcome.get("write_error") and self.write_error is None:
