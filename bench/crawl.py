@@ -228,7 +228,12 @@ def run_baseline(urls: list[str], parallel: int) -> dict[str, Any]:
         name = "download_only"
         custom_settings = {  # noqa: RUF012 - Scrapy reads it from the class
             **source_settings(
-                SourceEntry("greenhouse", "greenhouse:bench", {"delay": 0, "concurrency": parallel})
+                SourceEntry(
+                    "greenhouse",
+                    "greenhouse:bench",
+                    # one "source" of every page: the per-source bound must not stop it
+                    {"delay": 0, "concurrency": parallel, "max_requests": len(urls) + 1},
+                )
             ),
             "ITEM_PIPELINES": {},  # it yields no items; the landing pipeline would open a file
         }

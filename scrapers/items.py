@@ -32,9 +32,9 @@ class JobPostingItem:
     #: Set by the landing pipeline.
     crawl_run_id: str | None = None
     fetched_at: str | None = None
-    #: sha256 of the payload's UTF-8: by the landing pipeline, or by the spider when it had the
-    #: payload's bytes at hand (``scrapers.spiders.base.dump_payload_bytes``). Left out of
-    #: comparisons: it follows from the payload, which is compared.
+    #: sha256 of the payload's UTF-8, set by the landing pipeline (or, in a night, written by
+    #: the landing writer process into the line only). Left out of comparisons: it follows
+    #: from the payload, which is compared.
     content_hash: str | None = field(default=None, compare=False)
     #: ``(payload, its UTF-8 bytes as orjson wrote them)``, when the spider had those bytes: the
     #: landing writer puts the bytes in the landing line as they are, rather than have the

@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import re
+import struct
 import threading
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
@@ -108,6 +109,93 @@ def manifest_path(landing_dir: Path, source_kind: str, source_key: str, crawl_ru
     """Where the manifest of one run is (or will be) written."""
     directory = source_directory(landing_dir, source_kind, source_key)
     return directory / f"{crawl_run_id}{MANIFEST_SUFFIX}"
+
+
+#: The fields of a landing line, in their order: ``scrapers.items.JobPostingItem``'s.
+ENVELOPE_FIELDS = (
+    "source_kind",
+    "source_key",
+    "source_posting_id",
+    "url",
+    "payload",
+    "payload_format",
+    "source_context",
+    "crawl_run_id",
+    "fetched_at",
+    "content_hash",
+)
+#: The fields of an envelope that travel in an envelope batch beside its payload's bytes.
+_BATCHED_FIELDS = tuple(
+    name for name in ENVELOPE_FIELDS if name not in ("payload", "crawl_run_id", "fetched_at")
+)
+#: An envelope batch's header: the length of its JSON part.
+_BATCH_HEADER = struct.Struct("!I")
+
+
+def json_string(compact_json: bytes) -> bytes:
+    """orjson's output (compact JSON) as a JSON string holding it, without decoding it.
+
+    Only ``"`` and ``\\`` need escaping: compact JSON holds no raw control character (inside
+    its strings they are escaped already), and orjson leaves every other character as it is,
+    so this is byte for byte what ``orjson.dumps`` writes for the same text.
+    """
+    return b'"' + compact_json.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
+
+
+def envelope_bytes_line(record: dict[str, Any], payload: bytes) -> bytes:
+    """The landing line of an envelope whose payload is orjson's UTF-8 ``payload`` (the other
+    fields in ``record``): the payload goes in as those bytes made a JSON string, and the
+    content hash, when not given, is their sha256."""
+    if record.get("content_hash") is None:
+        record["content_hash"] = hashlib.sha256(payload).hexdigest()
+    record["payload"] = orjson.Fragment(json_string(payload))
+    return orjson.dumps({name: record[name] for name in ENVELOPE_FIELDS})
+
+
+def envelope_batch(
+    crawl_run_id: str, fetched_at: str, entries: list[tuple[dict[str, Any], bytes] | bytes]
+) -> bytes:
+    """A page's envelopes for the landing writer process, which makes them landing lines.
+
+    An entry is ``(fields, payload bytes)`` (its line is made there, hash included: the work
+    leaves the crawl's thread) or a line made already (a payload that is only text). Raises
+    TypeError when a field is not JSON orjson writes (the caller then makes the lines itself).
+    """
+    meta: list[Any] = []
+    blobs: list[bytes] = []
+    for entry in entries:
+        if isinstance(entry, bytes):
+            meta.append(len(entry))
+            blobs.append(entry)
+        else:
+            fields_of, payload = entry
+            meta.append([*(fields_of[name] for name in _BATCHED_FIELDS), len(payload)])
+            blobs.append(payload)
+    head = orjson.dumps([crawl_run_id, fetched_at, meta])
+    return _BATCH_HEADER.pack(len(head)) + head + b"".join(blobs)
+
+
+def batch_lines(batch: bytes) -> bytes:
+    """The landing lines (each ending in a newline) of an :func:`envelope_batch`."""
+    view = memoryview(batch)
+    (size,) = _BATCH_HEADER.unpack_from(view)
+    start = _BATCH_HEADER.size
+    crawl_run_id, fetched_at, meta = orjson.loads(view[start : start + size])
+    position = start + size
+    lines = []
+    for entry in meta:
+        if isinstance(entry, int):
+            lines.append(bytes(view[position : position + entry]))
+            position += entry
+            continue
+        *values, length = entry
+        payload = bytes(view[position : position + length])
+        position += length
+        record = dict(zip(_BATCHED_FIELDS, values, strict=True))
+        record["crawl_run_id"], record["fetched_at"] = crawl_run_id, fetched_at
+        lines.append(envelope_bytes_line(record, payload))
+    lines.append(b"")
+    return b"\n".join(lines)
 
 
 def utc_now() -> str:

@@ -18,11 +18,13 @@ fails its run alone, with the message the crawler would give. A night killed mid
 was told to finish and exits when the pipe closes.
 
 The pipe carries frames: a header (``HEADER``: a kind byte, the run's number, the body's length)
-and a body. ``O`` opens a run (JSON: ``part``, ``final``, ``source_key``), ``D`` appends lines to
-it, ``X`` drops it (its file is removed), ``F`` finishes it (JSON: the manifest's draft, see
-``compose_manifest``, with ``manifest`` its path and ``write_error`` what the crawl knew of). The
-child answers each ``F`` with an ``R`` frame (JSON: ``status``, ``postings``, ``errors``,
-``write_error``, ``manifest_error``).
+and a body. ``O`` opens a run (JSON: ``part``, ``final``, ``source_key``); ``D`` appends lines to
+it; ``E`` appends a page's envelopes, made landing lines here (``scrapers.landing.batch_lines``:
+each line's content hash and JSON are made off the crawl's thread too); ``X`` drops it (its file
+is removed); ``F`` finishes it (JSON: the manifest's draft, see ``compose_manifest``, with
+``manifest`` its path and ``write_error`` what the crawl knew of). The child answers each ``F``
+with an ``R`` frame (JSON: ``status``, ``postings``, ``errors``, ``write_error``,
+``manifest_error``).
 
 Run as ``python -m scrapers.landing_writer`` by :class:`LandingWriter`, never by hand.
 """
@@ -45,13 +47,18 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from scrapers.landing import compose_manifest, describe_os_error, write_json_atomically
+from scrapers.landing import (
+    batch_lines,
+    compose_manifest,
+    describe_os_error,
+    write_json_atomically,
+)
 
 logger = logging.getLogger(__name__)
 
 #: A frame's header: its kind (one byte), the run's number, the body's length (network order).
 HEADER = struct.Struct("!cII")
-OPEN, DATA, DROP, FINISH, REPLY = b"O", b"D", b"X", b"F", b"R"
+OPEN, DATA, ENVELOPES, DROP, FINISH, REPLY = b"O", b"D", b"E", b"X", b"F", b"R"
 #: The pipe's buffer, raised from Linux's 64 KiB so that a page's lines go in one or two writes.
 PIPE_BYTES = 2**20
 #: The most the crawl buffers for the child before it waits for it (a disk slower than the
@@ -174,7 +181,11 @@ def serve(source: BinaryIO, reply: int) -> None:
         body = source.read(length) if length else b""
         if len(body) < length:
             break
-        if kind == DATA:
+        if kind == ENVELOPES:
+            run = runs.get(number)
+            if run is not None and run.error is None:
+                run.write(batch_lines(body))
+        elif kind == DATA:
             run = runs.get(number)
             if run is not None:
                 run.write(body)
@@ -264,6 +275,10 @@ class LandingWriter:
     def append(self, number: int, data: bytes) -> bool:
         """Send lines of a run; False when the child is gone (they will not land)."""
         return self._send(DATA, number, data)
+
+    def append_envelopes(self, number: int, batch: bytes) -> bool:
+        """Send a page's envelopes (``scrapers.landing.envelope_batch``); False as ``append``."""
+        return self._send(ENVELOPES, number, batch)
 
     def drop(self, number: int) -> None:
         """Land nothing of a run: its file is removed, no manifest is written."""

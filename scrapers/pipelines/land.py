@@ -31,6 +31,8 @@ from scrapers.landing import (
     RunManifest,
     compose_manifest,
     describe_os_error,
+    envelope_batch,
+    envelope_bytes_line,
     manifest_stats,
     new_crawl_run_id,
     run_status,
@@ -68,28 +70,35 @@ def envelope_line(item: JobPostingItem) -> bytes:
 
     No ``asdict`` (it deep-copies every field); orjson is several times faster than
     ``json.dumps`` on payload-sized strings. A payload whose UTF-8 the spider kept
-    (``encoded_payload``) goes in as those bytes made a JSON string (:func:`json_string`), the
-    same bytes orjson would write for the text. A lone surrogate (which orjson refuses) is
-    kept, escaped, rather than the record lost.
+    (``payload_bytes``) goes in as those bytes made a JSON string
+    (``scrapers.landing.envelope_bytes_line``), the same bytes orjson would write for the text.
+    A lone surrogate (which orjson refuses) is kept, escaped, rather than the record lost.
     """
     record: dict[str, Any] = {name: getattr(item, name) for name in _ENVELOPE_FIELDS}
-    encoded = item.encoded_payload
-    if encoded is not None and encoded[0] is item.payload:
-        record["payload"] = orjson.Fragment(json_string(encoded[1]))
+    encoded = payload_bytes(item)
     try:
+        if encoded is not None:
+            return envelope_bytes_line(record, encoded)
         return orjson.dumps(record)
     except TypeError:
+        record["payload"] = item.payload
         return json.dumps(record, ensure_ascii=True).encode("ascii")
 
 
-def json_string(compact_json: bytes) -> bytes:
-    """orjson's output (compact JSON) as a JSON string holding it, without decoding it.
+def payload_bytes(item: JobPostingItem) -> bytes | None:
+    """The payload's UTF-8 as the spider kept it, if it did and the payload is still that text."""
+    encoded = item.encoded_payload
+    if encoded is not None and encoded[0] is item.payload:
+        return encoded[1]
+    return None
 
-    Only ``"`` and ``\\`` need escaping: compact JSON holds no raw control character (inside
-    its strings they are escaped already), and orjson leaves every other character as it is,
-    so this is byte for byte what ``orjson.dumps`` writes for the same text.
-    """
-    return b'"' + compact_json.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
+
+def content_hash(item: JobPostingItem) -> str:
+    """sha256 of the payload's UTF-8 (from the bytes the spider kept, when it kept them)."""
+    encoded = payload_bytes(item)
+    if encoded is None:
+        encoded = item.payload.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(encoded).hexdigest()
 
 
 class LandJobPostingPipeline:
@@ -195,24 +204,23 @@ class LandJobPostingPipeline:
             return items
         if self.write_error is None:
             fetched_at = utc_now()
-            lines = []
             for item in items:
                 item.crawl_run_id = self.crawl_run_id
                 item.fetched_at = fetched_at
-                if item.content_hash is None:  # a spider that gave bytes hashed them already
-                    item.content_hash = hashlib.sha256(
-                        item.payload.encode("utf-8", "surrogatepass")
-                    ).hexdigest()
-                lines.append(envelope_line(item))
-            lines.append(b"")
-            data = b"\n".join(lines)
             if self.run_number is not None:
                 assert self.writer is not None
-                if self.writer.append(self.run_number, data):
+                if self.writer.append_envelopes(self.run_number, self.batch(items, fetched_at)):
                     self.postings += len(items)
                     return items
                 self.writer_lost()
             else:
+                lines = []
+                for item in items:
+                    if item.content_hash is None:
+                        item.content_hash = content_hash(item)
+                    lines.append(envelope_line(item))
+                lines.append(b"")
+                data = b"\n".join(lines)
                 try:
                     if self.file_pending and not self.held and len(data) <= self.HELD_BYTES:
                         self.held.append(data)  # the first page: it may be the only one
@@ -230,6 +238,28 @@ class LandJobPostingPipeline:
         self.crawler.stats.inc_value("postings/item_dropped/landing_write_failed", len(items))
         logger.warning("Dropped %d postings: not landed: %s", len(items), self.write_error)
         return []
+
+    def batch(self, items: list[JobPostingItem], fetched_at: str) -> bytes:
+        """The page's envelopes for the landing writer process, which makes their lines (and
+        hashes their payloads' bytes) off the crawl's thread; an item whose payload is only
+        text has its line made here (``scrapers.landing.envelope_batch``)."""
+        entries: list[tuple[dict[str, Any], bytes] | bytes] = []
+        for item in items:
+            encoded = payload_bytes(item)
+            if encoded is None:
+                if item.content_hash is None:
+                    item.content_hash = content_hash(item)
+                entries.append(envelope_line(item))
+            else:
+                entries.append((vars(item), encoded))
+        try:
+            return envelope_batch(self.crawl_run_id, fetched_at, entries)
+        except TypeError:  # a field orjson does not write: every line made here
+            for item in items:
+                if item.content_hash is None:
+                    item.content_hash = content_hash(item)
+            made: list[tuple[dict[str, Any], bytes] | bytes] = [envelope_line(i) for i in items]
+            return envelope_batch(self.crawl_run_id, fetched_at, made)
 
     def landing_failed(self, error: OSError) -> None:
         """Note, once, that the landing file cannot be written: the run fails, landing nothing."""

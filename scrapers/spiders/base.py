@@ -15,7 +15,6 @@ that the scheduler would drop silently fails its request like any other failure.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -345,9 +344,9 @@ class PostingsSpider(Spider):
         A number id is kept as its text; an id that is not a string or a number, or is not
         finite (``NaN``, ``inf``, or such a float written as text), rejects the record (raises,
         counted). A lone surrogate in the payload becomes U+FFFD, counted and named. A payload
-        given as UTF-8 bytes (``dump_payload_bytes``) is hashed here, from those bytes, sparing
-        the landing writer an encoding of the text back to bytes; bytes that are not UTF-8
-        reject the record.
+        given as UTF-8 bytes (``dump_payload_bytes``) is kept beside its text: the landing
+        writer hashes and writes those bytes (in a night, in its own process) rather than
+        encode the text back to UTF-8; bytes that are not UTF-8 reject the record.
         """
         record_id = source_posting_id
         if isinstance(record_id, bool) or not isinstance(record_id, str | int | float):
@@ -360,10 +359,8 @@ class PostingsSpider(Spider):
             self.count("postings/record_error/not_finite_id")
             raise ValueError(f"source_posting_id is {record_id!r}, not a finite number or a name")
         record_id = str(record_id)
-        content_hash = None
         encoded = None
         if isinstance(payload, bytes):
-            content_hash = hashlib.sha256(payload).hexdigest()
             encoded = payload
             payload = payload.decode("utf-8")
         elif not _encodes(payload):
@@ -379,7 +376,6 @@ class PostingsSpider(Spider):
             payload=payload,
             payload_format=payload_format,
             source_context=self.source_context() if source_context is None else source_context,
-            content_hash=content_hash,
             encoded_payload=None if encoded is None else (payload, encoded),
         )
 

@@ -238,3 +238,59 @@ def test_the_pipeline_lands_through_the_writer_what_it_lands_itself(tmp_path):
         return lines, document
 
     assert contents(tmp_path / "own") == contents(tmp_path / "writer")
+
+
+def test_envelopes_made_lines_in_the_writer_are_byte_for_byte_the_pipelines():
+    """A page's envelopes travel as an envelope batch and become lines in the writer process:
+    the same bytes, content hash included, as the landing pipeline makes on its own, for
+    payloads the spider kept as bytes and for those it has only as text."""
+    import orjson
+
+    from scrapers.landing import batch_lines, envelope_batch
+    from scrapers.pipelines.land import content_hash, envelope_line
+
+    records = [
+        {"id": 1, "title": 'Say "hi" \\ back', "text": "line\nbreak\u2028tab\t\u007f"},
+        {"id": 2, "title": "Zürich 😀", "content": "&lt;p&gt;ML&lt;/p&gt;"},
+    ]
+    items = []
+    for record in records:
+        encoded = orjson.dumps(record)
+        text = encoded.decode("utf-8")
+        items.append(
+            JobPostingItem(
+                source_kind="greenhouse",
+                source_key="greenhouse:zürich",
+                source_posting_id=str(record["id"]),
+                url=f"https://x.example/{record['id']}",
+                payload=text,
+                source_context={"company": "Zürich AG"},
+                encoded_payload=(text, encoded),
+                crawl_run_id="run-1",
+                fetched_at="2026-12-07T00:00:00+00:00",
+            )
+        )
+    text_only = JobPostingItem(
+        source_kind="greenhouse",
+        source_key="greenhouse:zürich",
+        source_posting_id="3",
+        url=None,
+        payload='{"id":3,"odd":"\ud800"}',
+        crawl_run_id="run-1",
+        fetched_at="2026-12-07T00:00:00+00:00",
+    )
+    text_only.content_hash = content_hash(text_only)
+
+    batch = envelope_batch(
+        "run-1",
+        "2026-12-07T00:00:00+00:00",
+        [*((vars(item), item.encoded_payload[1]) for item in items), envelope_line(text_only)],
+    )
+    for item in items:
+        item.content_hash = content_hash(item)
+    expected = b"".join(envelope_line(item) + b"\n" for item in [*items, text_only])
+
+    assert batch_lines(batch) == expected
+    assert [json.loads(line)["payload"] for line in expected.splitlines()[:2]] == [
+        item.payload for item in items
+    ]
