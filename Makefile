@@ -80,5 +80,5 @@ bench: $(STAMP) services  ## Benchmark crawl, load, match and dbt on SYNTHETIC d
 	$(BIN)/python -m bench --size small
 
 .PHONY: bench-large
-bench-large: $(STAMP) services  ## The same at a million postings (~25 min; ~25 GB scratch disk, ~19 GB RAM)
+bench-large: $(STAMP) services  ## The same at a million postings (~30 min; ~36 GB scratch disk, ~19 GB RAM)
 	$(BIN)/python -m bench --size large

@@ -145,3 +145,39 @@ def test_two_sources_asking_the_same_url_each_land_it(run_crawl, fixture_file):
     for key in ("greenhouse:alpha", "greenhouse:again"):
         manifest = result.manifest(key)
         assert (manifest["status"], manifest["postings"]) == ("succeeded", 4), manifest
+
+
+def landed_lines(result) -> list[dict]:
+    """The landing records of a crawl, without what differs from run to run, in one order."""
+    import hashlib
+
+    rows = []
+    for record in result.records:
+        assert record["content_hash"] == hashlib.sha256(record["payload"].encode()).hexdigest()
+        row = {k: v for k, v in record.items() if k not in ("crawl_run_id", "fetched_at")}
+        row["url"] = row["url"].split("/", 3)[3]  # each crawl has its own server port
+        rows.append(row)
+    return sorted(rows, key=lambda row: (row["source_key"], row["source_posting_id"]))
+
+
+def test_the_landing_writer_process_and_the_crawls_own_writing_land_the_same(
+    run_crawl, fixture_file, monkeypatch, tmp_path
+):
+    """A night's files are written by the landing writer process unless told otherwise
+    (``POSTINGS_LANDING_WRITER=thread``): the same lines, hashes and manifests either way."""
+    sources = sources_of(BOARDS[:2])
+    by_process = run_crawl(sources, board_routes(fixture_file, BOARDS[:2]))
+    by_process_lines = landed_lines(by_process)
+    for path in (tmp_path / "landing").rglob("*"):
+        if path.is_file():
+            path.unlink()
+    monkeypatch.setenv("POSTINGS_LANDING_WRITER", "thread")
+    by_thread = run_crawl(sources, board_routes(fixture_file, BOARDS[:2]))
+
+    assert by_process_lines == landed_lines(by_thread)
+    assert len(by_process_lines) == 8
+    for result in (by_process, by_thread):
+        assert [(m["status"], m["postings"], m["errors"]) for m in result.manifests] == [
+            ("succeeded", 4, 0),
+            ("succeeded", 4, 0),
+        ]
