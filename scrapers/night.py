@@ -586,8 +586,14 @@ class NightSpider(Spider):
             self.finished(run)
 
     def finished(self, run: SourceRun) -> None:
-        """The source's files are written: its place goes to the next source."""
+        """The source's files are written: its place goes to the next source.
+
+        Its pipelines go too (the validate pipeline keeps every id the run saw): kept to the
+        night's end, a crawl of 20,000 boards peaked at 468 MiB; without them, 250 MiB. What
+        the runner reads afterwards (the spider's run id, the counters) stays.
+        """
         self.active.discard(run.key)
+        run.pipelines = []
         self._room.set()
 
     def close_pipelines(self, run: SourceRun, durable_now: bool = False) -> None:
