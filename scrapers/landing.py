@@ -30,6 +30,8 @@ from typing import Any
 
 import orjson
 
+from scrapers.items import JobPostingItem
+
 logger = logging.getLogger(__name__)
 
 MANIFEST_SUFFIX = ".run.json"
@@ -111,18 +113,10 @@ def manifest_path(landing_dir: Path, source_kind: str, source_key: str, crawl_ru
     return directory / f"{crawl_run_id}{MANIFEST_SUFFIX}"
 
 
-#: The fields of a landing line, in their order: ``scrapers.items.JobPostingItem``'s.
-ENVELOPE_FIELDS = (
-    "source_kind",
-    "source_key",
-    "source_posting_id",
-    "url",
-    "payload",
-    "payload_format",
-    "source_context",
-    "crawl_run_id",
-    "fetched_at",
-    "content_hash",
+#: The fields of a landing line, in their order: ``scrapers.items.JobPostingItem``'s
+#: (``encoded_payload`` is how the payload is written, not a field of its own).
+ENVELOPE_FIELDS = tuple(
+    spec.name for spec in fields(JobPostingItem) if spec.name != "encoded_payload"
 )
 #: The fields of an envelope that travel in an envelope batch beside its payload's bytes.
 _BATCHED_FIELDS = tuple(

@@ -403,7 +403,7 @@ class LandingWriter:
 
     def _died(self, reason: str) -> None:
         """The child is gone: every run it held fails; new runs are written in the crawl."""
-        if not self.alive and self.death is not None:
+        if not self.alive:
             return
         self.alive = False
         self.death = reason

@@ -15,7 +15,6 @@ import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
-from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, cast
 
@@ -25,6 +24,7 @@ from scrapy.exceptions import DropItem
 
 from scrapers.items import JobPostingItem
 from scrapers.landing import (
+    ENVELOPE_FIELDS,
     LANDING_SUFFIX,
     MANIFEST_SUFFIX,
     PART_SUFFIX,
@@ -49,12 +49,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: The fields of a landing record, in the envelope's order.
-#: (``encoded_payload`` is how the payload is written, not a field of its own.)
-_ENVELOPE_FIELDS = tuple(
-    field.name for field in fields(JobPostingItem) if field.name != "encoded_payload"
-)
-
 __all__ = [
     "MANIFEST_SUFFIX",
     "LandJobPostingPipeline",
@@ -74,7 +68,7 @@ def envelope_line(item: JobPostingItem) -> bytes:
     (``scrapers.landing.envelope_bytes_line``), the same bytes orjson would write for the text.
     A lone surrogate (which orjson refuses) is kept, escaped, rather than the record lost.
     """
-    record: dict[str, Any] = {name: getattr(item, name) for name in _ENVELOPE_FIELDS}
+    record: dict[str, Any] = {name: getattr(item, name) for name in ENVELOPE_FIELDS}
     encoded = payload_bytes(item)
     try:
         if encoded is not None:
@@ -261,28 +255,28 @@ class LandJobPostingPipeline:
             made: list[tuple[dict[str, Any], bytes] | bytes] = [envelope_line(i) for i in items]
             return envelope_batch(self.crawl_run_id, fetched_at, made)
 
-    def landing_failed(self, error: OSError) -> None:
-        """Note, once, that the landing file cannot be written: the run fails, landing nothing."""
+    def fail(self, message: str) -> None:
+        """Note, once, why the run fails, landing nothing: logged and counted as an error."""
         if self.write_error is None:
-            spider = self._spider()
-            self.write_error = (
-                f"{spider.source_key}: the landing file {self.part_path} could "
-                f"not be written: {describe_os_error(error)}"
-            )
-            logger.error("%s", self.write_error)
+            self.write_error = message
+            logger.error("%s", message)
             self.crawler.stats.inc_value("postings/errors")
 
-    def writer_lost(self) -> None:
-        """The night's landing writer is gone: this run fails, landing nothing (once)."""
+    def not_written(self, why: str) -> str:
+        """The message of a landing file that could not be written, and why."""
+        source_key = self._spider().source_key
+        return f"{source_key}: the landing file {self.part_path} could not be written: {why}"
+
+    def landing_failed(self, error: OSError) -> None:
+        """The landing file cannot be written (the disk is full...): the run fails."""
         if self.write_error is None:
-            spider = self._spider()
+            self.fail(self.not_written(describe_os_error(error)))
+
+    def writer_lost(self) -> None:
+        """The night's landing writer is gone: this run fails, landing nothing."""
+        if self.write_error is None:
             why = self.writer.death if self.writer is not None else None
-            self.write_error = (
-                f"{spider.source_key}: the landing file {self.part_path} could not be written: "
-                f"{why or 'the landing writer stopped'}"
-            )
-            logger.error("%s", self.write_error)
-            self.crawler.stats.inc_value("postings/errors")
+            self.fail(self.not_written(why or "the landing writer stopped"))
 
     def abandon(self, message: str) -> None:
         """Land nothing of this run: it fails (its file is removed, its manifest says why).
@@ -290,10 +284,7 @@ class LandJobPostingPipeline:
         A worker of a shared frontier (``scrapers.worker``) that lost its lease on the source
         calls it: another worker crawls the source again, and only that run may land.
         """
-        if self.write_error is None:
-            self.write_error = message
-            logger.error("%s", message)
-            self.crawler.stats.inc_value("postings/errors")
+        self.fail(message)
 
     def close_spider(self) -> None:
         """No item comes any more: the landing file is made durable now, or, when the crawler
@@ -396,10 +387,8 @@ class LandJobPostingPipeline:
             manifest = compose_manifest(draft, self.write_error, error_counted=counted)
             self.write_manifest_file(source_key, manifest)
             return
-        if outcome.get("write_error") and self.write_error is None:
-            self.write_error = outcome["write_error"]
-            logger.error("%s", self.write_error)
-            self.crawler.stats.inc_value("postings/errors")
+        if outcome.get("write_error"):
+            self.fail(outcome["write_error"])
         if outcome.get("manifest_error"):
             logger.error(
                 "%s: the manifest of run %s could not be written: %s",
